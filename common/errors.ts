@@ -1,0 +1,21 @@
+// Stable error codes: programs match on the code, people read the message.
+export const errorCodes = [
+  'validation_failed',
+  'not_found',
+  'unauthenticated',
+  'invalid_credentials',
+  'password_change_required',
+  'forbidden',
+  'csrf_failed',
+  'conflict',
+  'org_not_empty',
+  'org_dissolved',
+  'invalid_move',
+  'move_pending',
+  'weak_password',
+  'rate_limited',
+  'internal_error',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown; requestId?: string } };
