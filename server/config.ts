@@ -1,0 +1,47 @@
+import path from 'node:path';
+
+/** All configuration comes from environment variables (documented in README.md). */
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  adminPassword: string | null;
+  logLevel: string;
+  /** Trust X-Forwarded-* from a reverse proxy (needed for Secure cookies behind TLS termination). */
+  trustProxy: boolean;
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  lockoutThreshold: number;
+  lockoutMinutes: number;
+  webDir: string;
+};
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error('DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite file)');
+  }
+  return {
+    port: intFromEnv(env, 'PORT', 3000),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(env.TUANJIAN_DATA_DIR || './data'),
+    databaseUrl,
+    adminPassword: env.TUANJIAN_ADMIN_PASSWORD || null,
+    logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: env.TUANJIAN_TRUST_PROXY === '1' || env.TUANJIAN_TRUST_PROXY === 'true',
+    sessionIdleMinutes: intFromEnv(env, 'TUANJIAN_SESSION_IDLE_MINUTES', 30),
+    sessionAbsoluteHours: intFromEnv(env, 'TUANJIAN_SESSION_ABSOLUTE_HOURS', 12),
+    lockoutThreshold: intFromEnv(env, 'TUANJIAN_LOCKOUT_THRESHOLD', 5),
+    lockoutMinutes: intFromEnv(env, 'TUANJIAN_LOCKOUT_MINUTES', 15),
+    webDir: path.resolve(env.TUANJIAN_WEB_DIR || path.join(import.meta.dirname, '..', 'dist', 'web')),
+  };
+}

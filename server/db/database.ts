@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Migrator, type Migration } from 'kysely/migration';
+import pg from 'pg';
+import type { Database, Db } from './schema.js';
+import * as initial from './migrations/2026-11-27-initial.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export type DatabaseHandle = {
+  db: Db;
+  dialect: Dialect;
+  close: () => Promise<void>;
+};
+
+// COUNT(*) and other int8 values: numbers, not strings (counts stay far below 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+export function sqliteFilePath(dataDir: string): string {
+  return path.join(dataDir, 'tuanjian.sqlite');
+}
+
+export function openDatabase(options: { databaseUrl: string | null; dataDir: string }): DatabaseHandle {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const file = sqliteFilePath(options.dataDir);
+  const sqlite = new SQLite(file);
+  configureSqlite(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/** Durability settings are checked, not assumed: a file on a filesystem without WAL support fails loudly. */
+export function configureSqlite(sqlite: SQLite.Database): void {
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const journal = sqlite.pragma('journal_mode', { simple: true });
+  const synchronous = sqlite.pragma('synchronous', { simple: true });
+  const foreignKeys = sqlite.pragma('foreign_keys', { simple: true });
+  if (journal !== 'wal' || synchronous !== 2 || foreignKeys !== 1) {
+    throw new Error(
+      `SQLite durability settings not in force (journal_mode=${journal}, synchronous=${synchronous}, foreign_keys=${foreignKeys})`,
+    );
+  }
+}
+
+const migrations: Record<string, Migration> = {
+  '2026-11-27-initial': initial,
+};
+
+/** Runs pending migrations under Kysely's migration lock, so that several instances may start at once. */
+export async function migrateToLatest(db: Db): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`);
+  }
+}

@@ -1,0 +1,45 @@
+import type { Db } from './db/schema.js';
+import { nowIso } from './db/tree.js';
+import { recordAudit } from './features/audit/service.js';
+import { generatePassword, hashPassword } from './features/auth/passwords.js';
+import { importDivisions } from './features/orgs/import-divisions.js';
+import { findUserByUsername, insertUser } from './features/users/repo.js';
+
+export const demoUsername = 'demo-county';
+const demoCountyStat = '610124000000'; // 周至县
+
+/**
+ * Demo data: the whole Shaanxi league tree and an admin of one county committee, so that a newcomer sees a real
+ * province at once. Idempotent; the demo password is generated (or TUANJIAN_DEMO_PASSWORD) and printed.
+ */
+export async function loadDemo(db: Db, print: (line: string) => void): Promise<void> {
+  print('  演示数据：正在导入陕西省团组织树（首次约需半分钟）……');
+  const result = await importDivisions({ db, provinceCode: '61', depth: 'village' });
+  const created = Object.values(result.created).reduce((a, b) => a + b, 0);
+  print(`  演示数据：新建 ${created} 个组织，已有 ${Object.values(result.existing).reduce((a, b) => a + b, 0)} 个`);
+  if (await findUserByUsername(db, demoUsername)) {
+    print(`  演示账户 ${demoUsername} 已存在（密码见首次启动时的输出）`);
+    return;
+  }
+  const county = await db.selectFrom('orgs').select(['id', 'name']).where('stat_code', '=', demoCountyStat).executeTakeFirstOrThrow();
+  const password = process.env.TUANJIAN_DEMO_PASSWORD || generatePassword();
+  const at = nowIso();
+  await db.transaction().execute(async (trx) => {
+    const id = await insertUser(trx, {
+      username: demoUsername,
+      display_name: '周至县团委管理员（演示）',
+      role: 'org_admin',
+      org_id: county.id,
+      password_hash: await hashPassword(password),
+      must_change_password: 0,
+      failed_attempts: 0,
+      locked_until: null,
+      disabled: 0,
+      created_at: at,
+      updated_at: at,
+      last_login_at: null,
+    });
+    await recordAudit(trx, null, { action: 'user.create', objectType: 'user', objectId: id, orgId: county.id, details: { username: demoUsername, role: 'org_admin', demo: true } });
+  });
+  print(`  演示账户：${demoUsername}（${county.name}管理员），密码：${password}`);
+}

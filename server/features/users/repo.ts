@@ -1,0 +1,68 @@
+import type { Executor, UsersTable } from '../../db/schema.js';
+import { subtreeRange } from '../../db/tree.js';
+
+export type UserRow = Omit<UsersTable, 'id'> & { id: number };
+export type UserWithOrg = UserRow & { org_name: string | null; org_path: string | null };
+
+function withOrg(db: Executor) {
+  return db
+    .selectFrom('users')
+    .leftJoin('orgs', 'orgs.id', 'users.org_id')
+    .selectAll('users')
+    .select(['orgs.name as org_name', 'orgs.path as org_path']);
+}
+
+export function findUserById(db: Executor, id: number): Promise<UserWithOrg | undefined> {
+  return withOrg(db).where('users.id', '=', id).executeTakeFirst();
+}
+
+export function findUserByUsername(db: Executor, username: string): Promise<UserWithOrg | undefined> {
+  return withOrg(db).where('users.username', '=', username).executeTakeFirst();
+}
+
+export type UserListFilter = { scopePath: string | null; q?: string; orgId?: number; offset: number; limit: number };
+
+function filtered(db: Executor, filter: UserListFilter) {
+  let query = db.selectFrom('users').leftJoin('orgs', 'orgs.id', 'users.org_id');
+  if (filter.scopePath) {
+    const [lower, upper] = subtreeRange(filter.scopePath);
+    query = query.where('orgs.path', '>=', lower).where('orgs.path', '<', upper);
+  }
+  if (filter.orgId) query = query.where('users.org_id', '=', filter.orgId);
+  if (filter.q) {
+    const like = `%${filter.q}%`;
+    query = query.where((eb) => eb.or([eb('users.username', 'like', like), eb('users.display_name', 'like', like)]));
+  }
+  return query;
+}
+
+export async function listUsers(db: Executor, filter: UserListFilter): Promise<{ rows: UserWithOrg[]; total: number }> {
+  const rows = await filtered(db, filter)
+    .selectAll('users')
+    .select(['orgs.name as org_name', 'orgs.path as org_path'])
+    .orderBy('users.id')
+    .offset(filter.offset)
+    .limit(filter.limit)
+    .execute();
+  const { total } = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(total) };
+}
+
+export async function insertUser(db: Executor, values: Omit<UsersTable, 'id'>): Promise<number> {
+  const { id } = await db.insertInto('users').values(values).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function updateUser(db: Executor, id: number, values: Partial<Omit<UsersTable, 'id'>>): Promise<void> {
+  await db.updateTable('users').set(values).where('id', '=', id).execute();
+}
+
+export async function countUsers(db: Executor): Promise<number> {
+  const { total } = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  return Number(total);
+}

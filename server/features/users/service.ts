@@ -1,0 +1,134 @@
+import type { z } from 'zod';
+import type { createUserBody, updateUserBody } from '../../../common/users.js';
+import type { Db, Executor } from '../../db/schema.js';
+import { nowIso } from '../../db/tree.js';
+import { actorSees, type Actor } from '../../http/actor.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../../http/errors.js';
+import { recordAudit } from '../audit/service.js';
+import { deleteUserSessions } from '../auth/repo.js';
+import { generatePassword, hashPassword } from '../auth/passwords.js';
+import { findOrg } from '../orgs/repo.js';
+import { canAssignRole, roleNeedsOrg, seesUser } from './policy.js';
+import { findUserById, findUserByUsername, insertUser, listUsers, updateUser, type UserListFilter, type UserWithOrg } from './repo.js';
+
+export function presentUser(user: UserWithOrg) {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    role: user.role,
+    orgId: user.org_id,
+    orgName: user.org_name,
+    disabled: user.disabled === 1,
+    locked: user.locked_until !== null && user.locked_until > nowIso(),
+    mustChangePassword: user.must_change_password === 1,
+    lastLoginAt: user.last_login_at,
+    createdAt: user.created_at,
+  };
+}
+
+async function loadVisibleUser(db: Executor, actor: Actor, id: number): Promise<UserWithOrg> {
+  const user = await findUserById(db, id);
+  if (!user || !seesUser(actor, user)) throw notFound('用户');
+  return user;
+}
+
+/** Checks that a role/org pair is one the actor may hand out, with the org inside the actor's subtree. */
+async function assertAssignable(db: Executor, actor: Actor, role: UserWithOrg['role'], orgId: number | null) {
+  if (!canAssignRole(actor, role)) throw forbidden('无权授予该角色');
+  if (!roleNeedsOrg(role)) {
+    if (orgId !== null) throw invalid('系统、安全、审计管理员不隶属于任何组织', { field: 'orgId' });
+    return;
+  }
+  if (orgId === null) throw invalid('请选择用户所属组织', { field: 'orgId' });
+  const org = await findOrg(db, orgId);
+  if (!org || !actorSees(actor, org.path)) throw notFound('组织');
+  if (org.status !== 'active') throw new AppError('org_dissolved', 409, `“${org.name}”已撤销`);
+}
+
+export async function listVisibleUsers(db: Db, actor: Actor, filter: Omit<UserListFilter, 'scopePath'>) {
+  const { rows, total } = await listUsers(db, { ...filter, scopePath: actor.scopePath });
+  // Org-scoped actors never see the operators (who have no org, hence no path inside any subtree).
+  return { items: rows.map(presentUser), total };
+}
+
+export async function createUser(db: Db, actor: Actor, body: z.infer<typeof createUserBody>) {
+  const username = body.username.toLowerCase();
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  return db.transaction().execute(async (trx) => {
+    await assertAssignable(trx, actor, body.role, body.orgId);
+    if (await findUserByUsername(trx, username)) throw conflict(`用户名“${username}”已被使用`);
+    const at = nowIso();
+    const id = await insertUser(trx, {
+      username,
+      display_name: body.displayName,
+      role: body.role,
+      org_id: body.orgId,
+      password_hash: passwordHash,
+      must_change_password: 1,
+      failed_attempts: 0,
+      locked_until: null,
+      disabled: 0,
+      created_at: at,
+      updated_at: at,
+      last_login_at: null,
+    });
+    await recordAudit(trx, actor, { action: 'user.create', objectType: 'user', objectId: id, orgId: body.orgId, details: { username, role: body.role } });
+    return { user: presentUser((await findUserById(trx, id))!), initialPassword: password };
+  });
+}
+
+export async function updateUserAccount(db: Db, actor: Actor, id: number, body: z.infer<typeof updateUserBody>) {
+  return db.transaction().execute(async (trx) => {
+    const user = await loadVisibleUser(trx, actor, id);
+    if (!canAssignRole(actor, user.role)) throw forbidden('无权修改该用户');
+    if (user.id === actor.userId && (body.role !== undefined || body.orgId !== undefined || body.disabled)) {
+      throw forbidden('不能修改自己的角色、所属组织或停用自己');
+    }
+    const role = body.role ?? user.role;
+    const orgId = body.orgId === undefined ? user.org_id : body.orgId;
+    if (body.role !== undefined || body.orgId !== undefined) await assertAssignable(trx, actor, role, orgId);
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    const next = { display_name: body.displayName, role: body.role, org_id: body.orgId, disabled: body.disabled === undefined ? undefined : body.disabled ? 1 : 0 };
+    for (const [column, value] of Object.entries(next) as [keyof typeof next, unknown][]) {
+      if (value !== undefined && value !== user[column]) changes[column] = { from: user[column], to: value };
+    }
+    if (Object.keys(changes).length === 0) return presentUser(user);
+    await updateUser(trx, id, { ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)), updated_at: nowIso() });
+    // A disabled account, or one whose powers changed, starts again from a fresh login.
+    if (changes.disabled || changes.role || changes.org_id) await deleteUserSessions(trx, id);
+    await recordAudit(trx, actor, { action: 'user.update', objectType: 'user', objectId: id, orgId: orgId, details: changes });
+    return presentUser((await findUserById(trx, id))!);
+  });
+}
+
+/** Org admins reset the passwords of their subtree; the security admin those of anyone. */
+function assertMayHandleSecurity(actor: Actor, user: UserWithOrg): void {
+  if (actor.role === 'security_admin') return;
+  if (user.id !== actor.userId && canAssignRole(actor, user.role)) return;
+  throw forbidden('无权重置该用户的密码或解锁');
+}
+
+export async function resetPassword(db: Db, actor: Actor, id: number) {
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  return db.transaction().execute(async (trx) => {
+    const user = await loadVisibleUser(trx, actor, id);
+    assertMayHandleSecurity(actor, user);
+    await updateUser(trx, id, { password_hash: passwordHash, must_change_password: 1, failed_attempts: 0, locked_until: null, updated_at: nowIso() });
+    await deleteUserSessions(trx, id);
+    await recordAudit(trx, actor, { action: 'user.reset_password', objectType: 'user', objectId: id, orgId: user.org_id });
+    return { user: presentUser((await findUserById(trx, id))!), initialPassword: password };
+  });
+}
+
+export async function unlockUser(db: Db, actor: Actor, id: number) {
+  return db.transaction().execute(async (trx) => {
+    const user = await loadVisibleUser(trx, actor, id);
+    assertMayHandleSecurity(actor, user);
+    await updateUser(trx, id, { failed_attempts: 0, locked_until: null, updated_at: nowIso() });
+    await recordAudit(trx, actor, { action: 'user.unlock', objectType: 'user', objectId: id, orgId: user.org_id });
+    return presentUser((await findUserById(trx, id))!);
+  });
+}

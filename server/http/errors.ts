@@ -1,0 +1,77 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { ErrorBody, ErrorCode } from '../../common/errors.js';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+// Factories for the errors every feature raises, so the same situation always reads the same.
+export const notFound = (what = '对象') => new AppError('not_found', 404, `${what}不存在或无权访问`);
+export const forbidden = (message = '没有执行此操作的权限') => new AppError('forbidden', 403, message);
+export const conflict = (message: string, details?: unknown) => new AppError('conflict', 409, message, details);
+export const invalid = (message: string, details?: unknown) =>
+  new AppError('validation_failed', 400, message, details);
+
+type Issue = { path: string; message: string };
+
+function validationBody(error: FastifyError & { validation: { instancePath: string; message?: string }[] }): ErrorBody {
+  const context = error.validationContext ?? 'body';
+  const issues: Issue[] = error.validation.map((v) => ({
+    path: `${context}${v.instancePath.replaceAll('/', '.')}`.replace(/\.$/, ''),
+    message: v.message ?? '格式不正确',
+  }));
+  const first = issues[0];
+  return {
+    error: {
+      code: 'validation_failed',
+      message: `请求参数有误：${first ? first.message : '格式不正确'}`,
+      details: issues,
+    },
+  };
+}
+
+/** One place maps every error to `{ error: { code, message, details? } }`; stack traces never leave the server. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      const body: ErrorBody = { error: { code: error.code, message: error.message } };
+      if (error.details !== undefined) body.error.details = error.details;
+      return reply.status(error.status).send(body);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return reply.status(400).send(validationBody(error));
+    }
+    if (error.statusCode === 429) {
+      return reply
+        .status(429)
+        .send({ error: { code: 'rate_limited', message: '请求过于频繁，请稍后再试' } } satisfies ErrorBody);
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      const message =
+        error.statusCode === 413
+          ? '请求内容过大'
+          : error.statusCode === 415
+            ? '不支持的内容类型，请以 JSON 提交'
+            : '请求格式有误，无法解析';
+      return reply
+        .status(error.statusCode === 404 ? 404 : error.statusCode)
+        .send({ error: { code: 'validation_failed', message } } satisfies ErrorBody);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({
+      error: { code: 'internal_error', message: '服务器内部错误，请稍后重试', requestId: String(request.id) },
+    } satisfies ErrorBody);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ error: { code: 'not_found', message: '请求的资源不存在' } } satisfies ErrorBody);
+  });
+}
