@@ -22,14 +22,14 @@ import { loggerOptions } from './logger.js';
 // Validation messages in Simplified Chinese for every schema that does not carry its own.
 z.config(z.locales.zhCN());
 
-export type AppDeps = { db: Db; config: Config; logger?: boolean | object };
+export type AppDeps = { db: Db; config: Config; logStream?: NodeJS.WritableStream };
 
 export type App = FastifyInstance & { routeTable: RouteEntry[] };
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { db, config } = deps;
   const app = Fastify({
-    logger: deps.logger ?? loggerOptions(config.logLevel),
+    logger: loggerOptions(config.logLevel, deps.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),

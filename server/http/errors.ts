@@ -32,7 +32,7 @@ function validationBody(error: FastifyError & { validation: { instancePath: stri
   return {
     error: {
       code: 'validation_failed',
-      message: `请求参数有误：${first ? first.message : '格式不正确'}`,
+      message: first ? `请求参数有误：${first.path.split('.').slice(1).join('.') || first.path} ${first.message}` : '请求参数有误',
       details: issues,
     },
   };

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { after } from 'node:test';
+import pg from 'pg';
+import { buildApp, type App } from '../server/app.js';
+import { loadConfig } from '../server/config.js';
+import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../server/db/database.js';
+import type { Db } from '../server/db/schema.js';
+
+/**
+ * One isolated database per test file: a temporary SQLite file, or a fresh PostgreSQL database when
+ * TEST_DATABASE_URL (a URL of a maintenance database, e.g. …/postgres) is set. The same tests run on both.
+ */
+export const testDialect: Dialect = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite';
+
+export type TestContext = {
+  app: App;
+  db: Db;
+  dialect: Dialect;
+  handle: DatabaseHandle;
+  logs: string[];
+};
+
+async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `tj_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+/** Opens a migrated, empty database of the dialect under test; dropped again after the file's tests. */
+export async function openTestDatabase(): Promise<{ handle: DatabaseHandle; dataDir: string; databaseUrl: string | null }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuanjian-test-'));
+  let databaseUrl: string | null = null;
+  let drop = async () => {};
+  if (process.env.TEST_DATABASE_URL) {
+    const created = await createPostgresDatabase(process.env.TEST_DATABASE_URL);
+    databaseUrl = created.url;
+    drop = created.drop;
+  }
+  const handle = openDatabase({ databaseUrl, dataDir });
+  await migrateToLatest(handle.db);
+  after(async () => {
+    await handle.close();
+    await drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  return { handle, dataDir, databaseUrl };
+}
+
+/** Where every test process appends the server's log lines, so a test can prove what never reaches a log. */
+export const testLogDir = path.resolve('.tmp', 'test-logs');
+
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const { handle, dataDir, databaseUrl } = await openTestDatabase();
+  const logs: string[] = [];
+  fs.mkdirSync(testLogDir, { recursive: true });
+  const logFile = path.join(testLogDir, `${process.pid}.log`);
+  const logStream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString());
+      fs.appendFileSync(logFile, chunk);
+      done();
+    },
+  });
+  const config = loadConfig({
+    TUANJIAN_DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    TUANJIAN_WEB_DIR: path.join(dataDir, 'no-web'),
+    ...env,
+  });
+  const app = await buildApp({ db: handle.db, config, logStream });
+  after(() => app.close());
+  return { app, db: handle.db, dialect: handle.dialect, handle, logs };
+}
