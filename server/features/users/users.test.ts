@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createTestContext } from '../../../test/harness.js';
+import { login, loginAs, makeTree, makeUser, testPassword } from '../../../test/factories.js';
+
+const ctx = await createTestContext();
+const tree = await makeTree(ctx);
+const countyAdmin = await loginAs(ctx, 'org_admin', tree.countyA);
+
+function loginRequest(username: string, password: string) {
+  return ctx.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'x-csrf-token': 'login' }, payload: { username, password } });
+}
+
+test('an org admin creates a cadre account in its subtree; the generated password is shown once and must be changed', async () => {
+  const created = await countyAdmin.post('/api/users', { username: 'Town.Editor', displayName: '王芳', role: 'org_editor', orgId: tree.townA1.id });
+  assert.equal(created.statusCode, 201, created.body);
+  const { user, initialPassword } = created.json();
+  assert.equal(user.username, 'town.editor', 'usernames are case-insensitive');
+  assert.equal(user.orgName, '共青团甲一镇委员会');
+  assert.equal(user.mustChangePassword, true);
+  assert.match(initialPassword, /^.{16}$/);
+  const listed = (await countyAdmin.get('/api/users?q=town')).json();
+  assert.equal(listed.total, 1);
+  assert.ok(!JSON.stringify(listed).includes(initialPassword));
+  assert.ok(!JSON.stringify(listed).includes('argon2'));
+  const first = await loginRequest('town.editor', initialPassword);
+  assert.equal(first.json().user.mustChangePassword, true);
+  const duplicate = await countyAdmin.post('/api/users', { username: 'town.editor', displayName: '重复', role: 'inspector', orgId: tree.townA1.id });
+  assert.equal(duplicate.statusCode, 409);
+});
+
+test('an org admin can neither place accounts outside its subtree nor hand out operator roles', async () => {
+  const outside = await countyAdmin.post('/api/users', { username: 'outsider', displayName: '外人', role: 'inspector', orgId: tree.townB1.id });
+  assert.equal(outside.statusCode, 404);
+  const operator = await countyAdmin.post('/api/users', { username: 'sneaky', displayName: '越权', role: 'system_admin', orgId: null });
+  assert.equal(operator.statusCode, 403);
+  const noOrg = await countyAdmin.post('/api/users', { username: 'noorg', displayName: '无组织', role: 'inspector', orgId: null });
+  assert.equal(noOrg.statusCode, 400);
+  const rows = await ctx.db.selectFrom('users').select('username').where('username', 'in', ['outsider', 'sneaky', 'noorg']).execute();
+  assert.deepEqual(rows, []);
+});
+
+test('users are listed only inside the subtree; operators stay invisible to org admins', async () => {
+  await makeUser(ctx, { role: 'inspector', org: tree.townB1, username: 'other-county' });
+  await makeUser(ctx, { role: 'security_admin', username: 'sec-officer' });
+  const names = (await countyAdmin.get('/api/users?limit=200')).json().items.map((u: { username: string }) => u.username);
+  assert.ok(!names.includes('other-county'));
+  assert.ok(!names.includes('sec-officer'));
+  const systemAdmin = await loginAs(ctx, 'system_admin', null);
+  const all = (await systemAdmin.get('/api/users?limit=200')).json().items.map((u: { username: string }) => u.username);
+  assert.ok(all.includes('other-county') && all.includes('sec-officer'));
+});
+
+test('disabling an account ends its sessions at once', async () => {
+  const user = await makeUser(ctx, { role: 'inspector', org: tree.townA2 });
+  const client = await login(ctx, user);
+  assert.equal((await client.get('/api/auth/me')).statusCode, 200);
+  const disabled = await countyAdmin.patch(`/api/users/${user.id}`, { disabled: true });
+  assert.equal(disabled.json().disabled, true);
+  assert.equal((await client.get('/api/auth/me')).statusCode, 401);
+  assert.equal((await loginRequest(user.username, testPassword)).statusCode, 401);
+  const self = await countyAdmin.patch(`/api/users/${countyAdmin.user.id}`, { disabled: true });
+  assert.equal(self.statusCode, 403, 'nobody disables themselves');
+});
+
+test('the security administrator unlocks a locked account and resets a password', async () => {
+  const user = await makeUser(ctx, { role: 'org_editor', org: tree.townA2 });
+  for (let i = 0; i < 5; i++) await loginRequest(user.username, 'wrong-password-1');
+  assert.equal((await countyAdmin.get(`/api/users?q=${user.username}`)).json().items[0].locked, true);
+  const security = await loginAs(ctx, 'security_admin', null);
+  const unlocked = await security.post(`/api/users/${user.id}/unlock`);
+  assert.equal(unlocked.json().locked, false);
+  const client = await login(ctx, user);
+  const reset = await security.post(`/api/users/${user.id}/reset-password`);
+  assert.equal(reset.statusCode, 200);
+  assert.equal((await client.get('/api/auth/me')).statusCode, 401, 'a reset ends the old sessions');
+  assert.equal((await loginRequest(user.username, testPassword)).statusCode, 401);
+  const fresh = await loginRequest(user.username, reset.json().initialPassword);
+  assert.equal(fresh.json().user.mustChangePassword, true);
+  const create = await security.post('/api/users', { username: 'nope', displayName: '不行', role: 'inspector', orgId: tree.townA1.id });
+  assert.equal(create.statusCode, 403, 'the security administrator does not create accounts');
+});
