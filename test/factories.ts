@@ -121,7 +121,7 @@ export async function login(ctx: TestContext, user: TestUser, password = testPas
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'tj_sid');
   if (!cookie) throw new Error('login set no session cookie');
-  const csrfToken = (response.json() as { csrfToken: string }).csrfToken;
+  const csrfToken = response.json<{ csrfToken: string }>().csrfToken;
   const request = (options: InjectOptions) =>
     ctx.app.inject({
       ...options,

@@ -47,7 +47,7 @@ export function configureSqlite(sqlite: SQLite.Database): void {
   const foreignKeys = sqlite.pragma('foreign_keys', { simple: true });
   if (journal !== 'wal' || synchronous !== 2 || foreignKeys !== 1) {
     throw new Error(
-      `SQLite durability settings not in force (journal_mode=${journal}, synchronous=${synchronous}, foreign_keys=${foreignKeys})`,
+      `SQLite durability settings not in force (journal_mode=${String(journal)}, synchronous=${String(synchronous)}, foreign_keys=${String(foreignKeys)})`,
     );
   }
 }

@@ -49,7 +49,7 @@ export function registerGuard(app: FastifyInstance, deps: { db: Db; config: Conf
     // Static files of the web app and the API explorer are public; every other /api route must say.
     const isApi = route.url.startsWith('/api/') && !route.url.startsWith('/api/docs');
     const permission = route.config?.permission ?? (isApi ? undefined : 'public');
-    if (!permission) throw new Error(`route ${route.method} ${route.url} declares no permission`);
+    if (!permission) throw new Error(`route ${String(route.method)} ${route.url} declares no permission`);
     route.config = { ...route.config, permission };
     if (!isApi) return;
     for (const method of [route.method].flat()) {

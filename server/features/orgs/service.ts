@@ -42,7 +42,7 @@ export function presentOrg(row: OrgRow) {
 export async function loadVisibleOrg(db: Executor, actor: Actor, id: number): Promise<OrgRow> {
   const org = await findOrg(db, id);
   assertSees(actor, org?.path, '组织');
-  return org!;
+  return org;
 }
 
 /** Names of the ancestors the actor may see, top-down, the org itself excluded. */
