@@ -123,3 +123,15 @@ test('security headers are sent', async () => {
   assert.equal(response.headers['x-content-type-options'], 'nosniff');
   assert.ok(response.headers['referrer-policy']);
 });
+
+test('logs never hold passwords, session ids or CSRF tokens', async () => {
+  const user = await makeUser(ctx, { role: 'inspector', org: await makeOrg(ctx) });
+  const client = await login(ctx, user);
+  await loginRequest(user.username, 'Wrong-Secret-77');
+  await client.get(`/api/orgs/search?q=${encodeURIComponent('张三')}`);
+  const logs = ctx.logs.join('');
+  assert.ok(logs.includes('"url":"/api/auth/login"'), 'requests are logged');
+  for (const secret of [testPassword, 'Wrong-Secret-77', client.cookie, client.csrfToken, '张三']) {
+    assert.ok(!logs.includes(secret), `a log line contains ${secret.slice(0, 4)}…`);
+  }
+});
