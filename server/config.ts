@@ -14,6 +14,8 @@ export type Config = {
   sessionAbsoluteHours: number;
   lockoutThreshold: number;
   lockoutMinutes: number;
+  /** Login attempts per minute from one address before 429. */
+  loginRateLimit: number;
   webDir: string;
 };
 
@@ -42,6 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteHours: intFromEnv(env, 'TUANJIAN_SESSION_ABSOLUTE_HOURS', 12),
     lockoutThreshold: intFromEnv(env, 'TUANJIAN_LOCKOUT_THRESHOLD', 5),
     lockoutMinutes: intFromEnv(env, 'TUANJIAN_LOCKOUT_MINUTES', 15),
+    loginRateLimit: intFromEnv(env, 'TUANJIAN_LOGIN_RATE_LIMIT', 30),
     webDir: path.resolve(env.TUANJIAN_WEB_DIR || path.join(import.meta.dirname, '..', 'dist', 'web')),
   };
 }

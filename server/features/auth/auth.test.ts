@@ -135,3 +135,20 @@ test('logs never hold passwords, session ids or CSRF tokens', async () => {
     assert.ok(!logs.includes(secret), `a log line contains ${secret.slice(0, 4)}…`);
   }
 });
+
+test('too many login requests from one address are answered 429 in Chinese', async () => {
+  const limited = await createTestContext({ TUANJIAN_LOGIN_RATE_LIMIT: '3' });
+  const attempt = () =>
+    limited.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'x-csrf-token': 'login' },
+      payload: { username: 'someone', password: 'whatever-1' },
+    });
+  const statuses = [];
+  for (let i = 0; i < 4; i++) statuses.push((await attempt()).statusCode);
+  assert.deepEqual(statuses, [401, 401, 401, 429]);
+  const blocked = await attempt();
+  assert.equal(blocked.json().error.code, 'rate_limited');
+  assert.match(blocked.json().error.message, /请求过于频繁/);
+});

@@ -15,7 +15,7 @@ export function authRoutes(deps: { db: Db; config: Config }): FastifyPluginAsync
       '/api/auth/login',
       {
         schema: { tags: ['auth'], summary: '登录', body: loginBody, response: { 200: sessionResponse } },
-        config: { permission: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
+        config: { permission: 'public', rateLimit: { max: config.loginRateLimit, timeWindow: '1 minute' } },
       },
       async (request, reply) => {
         const previous = sessionToken(request);
