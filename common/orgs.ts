@@ -65,7 +65,8 @@ export type OrgDetail = z.infer<typeof orgDetail>;
 
 export const createOrgBody = z
   .object({
-    parentId: z.number().int().positive(),
+    /** null creates a top-level org (a province committee): only for actors whose scope is everything. */
+    parentId: z.number().int().positive().nullable(),
     name: orgName,
     shortName: optionalText(30),
     type: z.enum(orgTypes),

@@ -157,3 +157,13 @@ test('moves that would break the tree are refused, and a rejection is recorded',
   const all = (await countyAdmin.get('/api/org-moves?scope=all')).json().items;
   assert.equal(all.find((m: { id: number }) => m.id === moveId).rejectReason, '群众不同意');
 });
+
+test('only an actor whose scope is everything creates a top-level org', async () => {
+  const body = { parentId: null, name: '共青团新省委员会', type: 'committee', level: 'province' };
+  assert.equal((await countyAdmin.post('/api/orgs', body)).statusCode, 403);
+  const systemAdmin = await loginAs(ctx, 'system_admin', null);
+  const created = await systemAdmin.post('/api/orgs', body);
+  assert.equal(created.statusCode, 201, created.body);
+  const roots = (await systemAdmin.get('/api/orgs/roots')).json().items.map((o: { name: string }) => o.name);
+  assert.ok(roots.includes('共青团新省委员会'));
+});

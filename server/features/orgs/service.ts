@@ -156,14 +156,18 @@ function assertActive(org: OrgRow): void {
 
 export async function createOrg(db: Db, actor: Actor, body: CreateOrgBody) {
   return db.transaction().execute(async (trx) => {
-    const parent = await loadVisibleOrg(trx, actor, body.parentId);
-    assertActive(parent);
-    if (!canHaveChildren(parent.type)) throw invalid('团支部、联合团支部下不能再设下级组织', { field: 'parentId' });
-    if (!levelFitsParent(body.level, parent.level)) throw invalid('下级组织的层级不能高于上级组织', { field: 'level' });
-    await assertNameFree(trx, parent.id, body.name);
+    const parent = body.parentId === null ? null : await loadVisibleOrg(trx, actor, body.parentId);
+    if (parent) {
+      assertActive(parent);
+      if (!canHaveChildren(parent.type)) throw invalid('团支部、联合团支部下不能再设下级组织', { field: 'parentId' });
+      if (!levelFitsParent(body.level, parent.level)) throw invalid('下级组织的层级不能高于上级组织', { field: 'level' });
+      await assertNameFree(trx, parent.id, body.name);
+    } else if (actor.scopePath !== null) {
+      throw new AppError('forbidden', 403, '只有系统管理员可以新建顶层组织');
+    }
     const at = nowIso();
     const values = {
-      parent_id: parent.id,
+      parent_id: parent?.id ?? null,
       name: body.name,
       short_name: body.shortName ?? null,
       type: body.type,
@@ -181,7 +185,7 @@ export async function createOrg(db: Db, actor: Actor, body: CreateOrgBody) {
       dissolved_at: null,
     };
     const [id] = await insertOrgs(trx, [values]);
-    await recordOrgChange(trx, actor, { id }, 'create', { name: body.name, type: body.type, level: body.level, parentId: parent.id }, at);
+    await recordOrgChange(trx, actor, { id }, 'create', { name: body.name, type: body.type, level: body.level, parentId: parent?.id ?? null }, at);
     return (await findOrg(trx, id))!;
   });
 }
