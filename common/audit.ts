@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idString } from './orgs.js';
 
 export const auditResults = ['success', 'failure'] as const;
 
@@ -22,10 +23,10 @@ export const auditListQuery = z.object({
   to: z.iso.datetime({ offset: true, message: '结束时间格式不正确' }).optional(),
   action: z.string().trim().max(64).optional(),
   actor: z.string().trim().max(64).optional(),
-  orgId: z.coerce.number().int().positive().optional(),
+  orgId: idString.optional(),
   result: z.enum(auditResults).optional(),
   /** Rows with an id below this one (keyset paging, newest first). */
-  before: z.coerce.number().int().positive().optional(),
+  before: idString.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const auditListResponse = z.object({ items: z.array(auditItem), nextBefore: z.number().nullable() });

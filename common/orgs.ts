@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { moveStatuses, orgHistoryActions, orgLevels, orgStatuses, orgTypes } from './domain.js';
 
-export const idParam = z.object({ id: z.coerce.number().int().positive() });
+/** Ids are 32-bit integer columns on PostgreSQL: anything larger cannot exist and is refused as input. */
+export const maxId = 2147483647;
+export const idNumber = z.number().int().positive().max(maxId, { message: '编号超出范围' });
+/** An id in a path or query string: decimal digits only, so that one object never has two spellings ("0x10"). */
+export const idString = z
+  .string()
+  .regex(/^\d{1,10}$/, { message: '编号应为正整数' })
+  .transform(Number)
+  .pipe(idNumber);
+export const idParam = z.object({ id: idString });
 
 const regionCode = z
   .string()
@@ -66,7 +75,7 @@ export type OrgDetail = z.infer<typeof orgDetail>;
 export const createOrgBody = z
   .object({
     /** null creates a top-level org (a province committee): only for actors whose scope is everything. */
-    parentId: z.number().int().positive().nullable(),
+    parentId: idNumber.nullable(),
     name: orgName,
     shortName: optionalText(30),
     type: z.enum(orgTypes),
@@ -138,7 +147,7 @@ export const historyResponse = z.object({ items: z.array(historyEntry) });
 
 export const moveRequestBody = z
   .object({
-    toParentId: z.number().int().positive(),
+    toParentId: idNumber,
     reason: z.string().trim().min(2, { message: '请填写调整原因' }).max(200),
   })
   .strict();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roles } from './domain.js';
+import { idNumber, idString } from './orgs.js';
 
 export const userItem = z.object({
   id: z.number(),
@@ -18,7 +19,7 @@ export type UserItem = z.infer<typeof userItem>;
 
 export const userListQuery = z.object({
   q: z.string().trim().max(40).optional(),
-  orgId: z.coerce.number().int().positive().optional(),
+  orgId: idString.optional(),
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -34,7 +35,7 @@ export const createUserBody = z
     username,
     displayName: z.string().trim().min(1, { message: '请输入姓名' }).max(30),
     role: z.enum(roles),
-    orgId: z.number().int().positive().nullable(),
+    orgId: idNumber.nullable(),
   })
   .strict();
 
@@ -42,7 +43,7 @@ export const updateUserBody = z
   .object({
     displayName: z.string().trim().min(1, { message: '请输入姓名' }).max(30),
     role: z.enum(roles),
-    orgId: z.number().int().positive().nullable(),
+    orgId: idNumber.nullable(),
     disabled: z.boolean(),
   })
   .partial()

@@ -3,6 +3,8 @@ import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.js';
 import { importDepths, importDivisions, type ImportDepth } from '../features/orgs/import-divisions.js';
 import { openMigratedDatabase } from '../runtime.js';
+import { roles, type Role } from '../../common/domain.js';
+import { createAccountFromCli, parseRole, resetPasswordFromCli } from '../features/users/accounts.js';
 
 const levelNames = { province: '省级', city: '市级', county: '县级', township: '乡镇（街道）', village: '村（社区）' } as const;
 
@@ -66,4 +68,48 @@ orgs
     }
   });
 
-await program.parseAsync();
+const users = program.command('users').description('账户（系统、安全、审计管理员只能在这里创建和重置）');
+
+users
+  .command('create')
+  .description('新建账户，生成的初始密码只显示这一次，首次登录须修改')
+  .requiredOption('--username <name>', '用户名')
+  .requiredOption('--role <role>', `角色：${roles.join(', ')}`, parseRole)
+  .option('--name <displayName>', '姓名')
+  .option('--org <org>', '所属组织：组织编号或 12 位统计用区划代码（组织角色必填）')
+  .action(async (options: { username: string; role: Role; name?: string; org?: string }) => {
+    const handle = await openMigratedDatabase(loadConfig());
+    try {
+      const { password } = await createAccountFromCli(handle.db, {
+        username: options.username,
+        displayName: options.name ?? options.username,
+        role: options.role,
+        org: options.org ?? null,
+      });
+      console.log(`已创建 ${options.username}，初始密码（仅显示这一次）：${password}`);
+    } finally {
+      await handle.close();
+    }
+  });
+
+users
+  .command('reset-password')
+  .description('重置密码并解锁、启用账户，新密码只显示这一次，登录后须修改')
+  .requiredOption('--username <name>', '用户名')
+  .action(async (options: { username: string }) => {
+    const handle = await openMigratedDatabase(loadConfig());
+    try {
+      const { password } = await resetPasswordFromCli(handle.db, options.username);
+      console.log(`已重置 ${options.username} 的密码（仅显示这一次）：${password}`);
+    } finally {
+      await handle.close();
+    }
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  // Mistakes of the operator read as one line in Chinese, not as a stack trace.
+  console.error(`错误：${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -95,13 +95,13 @@ const table: Record<string, Row> = {
     }),
   // State changes without a session are refused by the CSRF check, before authentication (guard.ts).
   'POST /api/auth/logout': plain(
-    { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 200, audit_admin: 200, anonymous: 403 },
+    { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 200, audit_admin: 200, anonymous: 401 },
     async (c) => (await c.fresh()).request({ method: 'POST', url: '/api/auth/logout' })),
   'GET /api/auth/me': plain(
     { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 200, audit_admin: 200, anonymous: 401 },
     get('/api/auth/me')),
   'POST /api/auth/password': plain(
-    { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 200, audit_admin: 200, anonymous: 403 },
+    { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 200, audit_admin: 200, anonymous: 401 },
     async (c) => (await c.fresh()).request({
       method: 'POST', url: '/api/auth/password',
       payload: { currentPassword: testPassword, newPassword: 'Sturdy-Password-2026' },
@@ -122,19 +122,19 @@ const table: Record<string, Row> = {
     { org_admin: [200, 404], org_editor: [200, 404], inspector: [200, 404], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
     (c, where) => c.request({ method: 'GET', url: `/api/orgs/${parentOf(where).id}/history` })),
   'POST /api/orgs': scoped(
-    { org_admin: [201, 404], org_editor: [201, 404], inspector: [403, 403], system_admin: [201, 201], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [403, 403] },
+    { org_admin: [201, 404], org_editor: [201, 404], inspector: [403, 403], system_admin: [201, 201], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
     (c, where) => c.request({
       method: 'POST', url: '/api/orgs',
       payload: { parentId: parentOf(where).id, name: uniqueName('新建'), type: 'branch', level: 'village' },
     })),
   'PATCH /api/orgs/:id': scoped(
-    { org_admin: [200, 404], org_editor: [200, 404], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [403, 403] },
+    { org_admin: [200, 404], org_editor: [200, 404], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
     async (c, where) => c.request({ method: 'PATCH', url: `/api/orgs/${(await freshVillage(where)).id}`, payload: { name: uniqueName('改名') } })),
   'POST /api/orgs/:id/dissolve': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [403, 403] },
+    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
     async (c, where) => c.request({ method: 'POST', url: `/api/orgs/${(await freshVillage(where)).id}/dissolve`, payload: { reason: '组织调整撤销' } })),
   'POST /api/orgs/:id/moves': scoped(
-    { org_admin: [201, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [201, 201], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [403, 403] },
+    { org_admin: [201, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [201, 201], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
     async (c, where) => c.request({
       method: 'POST', url: `/api/orgs/${(await freshVillage(where)).id}/moves`,
       payload: { toParentId: moveTargetOf(where).id, reason: '区划调整' },
@@ -143,14 +143,14 @@ const table: Record<string, Row> = {
     { org_admin: 200, org_editor: 403, inspector: 403, system_admin: 200, security_admin: 403, audit_admin: 403, anonymous: 401 },
     get('/api/org-moves?scope=all')),
   'POST /api/org-moves/:id/approve': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [403, 403] },
+    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
     async (c, where) => c.request({ method: 'POST', url: `/api/org-moves/${await movedBy(requester, where)}/approve` })),
   'POST /api/org-moves/:id/reject': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [403, 403] },
+    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
     async (c, where) => c.request({ method: 'POST', url: `/api/org-moves/${await movedBy(requester, where)}/reject`, payload: { reason: '材料不全' } })),
   // Only the requester may cancel: the actor requests the move itself where it may, else someone else does.
   'POST /api/org-moves/:id/cancel': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [403, 403] },
+    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
     async (c, where) => {
       const id = (await pendingMove(c, where)) ?? (await movedBy(requester, where));
       return c.request({ method: 'POST', url: `/api/org-moves/${id}/cancel` });
@@ -159,19 +159,19 @@ const table: Record<string, Row> = {
     { org_admin: 200, org_editor: 403, inspector: 403, system_admin: 200, security_admin: 200, audit_admin: 403, anonymous: 401 },
     get('/api/users')),
   'POST /api/users': scoped(
-    { org_admin: [201, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [201, 201], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [403, 403] },
+    { org_admin: [201, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [201, 201], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
     (c, where) => c.request({
       method: 'POST', url: '/api/users',
       payload: { username: `tbl${++counter}`, displayName: '表格用户', role: 'inspector', orgId: parentOf(where).id },
     })),
   'PATCH /api/users/:id': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [403, 403] },
+    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
     async (c, where) => c.request({ method: 'PATCH', url: `/api/users/${(await freshUser(where)).id}`, payload: { displayName: '改过的名字' } })),
   'POST /api/users/:id/reset-password': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [403, 403], security_admin: [200, 200], audit_admin: [403, 403], anonymous: [403, 403] },
+    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [403, 403], security_admin: [200, 200], audit_admin: [403, 403], anonymous: [401, 401] },
     async (c, where) => c.request({ method: 'POST', url: `/api/users/${(await freshUser(where)).id}/reset-password` })),
   'POST /api/users/:id/unlock': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [403, 403], security_admin: [200, 200], audit_admin: [403, 403], anonymous: [403, 403] },
+    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [403, 403], security_admin: [200, 200], audit_admin: [403, 403], anonymous: [401, 401] },
     async (c, where) => c.request({ method: 'POST', url: `/api/users/${(await freshUser(where)).id}/unlock` })),
   'GET /api/audit': plain(
     { org_admin: 403, org_editor: 403, inspector: 403, system_admin: 403, security_admin: 403, audit_admin: 200, anonymous: 401 },
@@ -181,11 +181,11 @@ const table: Record<string, Row> = {
     get('/api/audit/verify')),
 };
 
-/** A denial must also carry the code a client acts on; 403 without a session is the CSRF refusal. */
-function expectedCode(status: number, actor: ActorName): string | null {
+/** A denial must also carry the code a client acts on. */
+function expectedCode(status: number): string | null {
   if (status === 401) return 'unauthenticated';
   if (status === 404) return 'not_found';
-  if (status === 403) return actor === 'anonymous' ? 'csrf_failed' : 'forbidden';
+  if (status === 403) return 'forbidden';
   return null;
 }
 
@@ -225,7 +225,7 @@ for (const key of routeKeys) {
     const actual: Record<string, number | Pair> = {};
     const wrongCodes: string[] = [];
     const check = (actor: ActorName, response: Response, where: string) => {
-      const code = expectedCode(response.statusCode, actor);
+      const code = expectedCode(response.statusCode);
       const body = response.statusCode >= 400 ? response.json<{ error?: { code?: string } }>() : null;
       if (code && body?.error?.code !== code) wrongCodes.push(`${actor} ${where}: ${response.statusCode} ${response.body}`);
       assert.notEqual(response.statusCode, 500, `${actor} ${where}: ${response.body}`);

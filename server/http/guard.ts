@@ -63,6 +63,8 @@ export function registerGuard(app: FastifyInstance, deps: { db: Db; config: Conf
     if (token) {
       request.actor = await resolveSession({ db: deps.db, policy: deps.config, token, ip: request.ip });
     }
+    // Without a session a protected route answers 401 first, so an expired session leads back to the login page.
+    if (permission !== 'public' && !request.actor) throw new AppError('unauthenticated', 401, '请先登录');
     if (!safeMethods.has(request.method)) {
       const header = request.headers['x-csrf-token'];
       const valid =
@@ -72,9 +74,8 @@ export function registerGuard(app: FastifyInstance, deps: { db: Db; config: Conf
         throw new AppError('csrf_failed', 403, '请求来源校验失败，请刷新页面后重试');
       }
     }
-    if (permission === 'public') return;
     const actor = request.actor;
-    if (!actor) throw new AppError('unauthenticated', 401, '请先登录');
+    if (permission === 'public' || !actor) return;
     if (actor.mustChangePassword && !request.routeOptions.config.allowBeforePasswordChange) {
       throw new AppError('password_change_required', 403, '首次登录或密码已重置，请先修改密码');
     }

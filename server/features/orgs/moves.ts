@@ -3,7 +3,7 @@ import type { Db, Executor } from '../../db/schema.js';
 import { isInSubtree, nowIso } from '../../db/tree.js';
 import { actorCan, actorSees, type Actor } from '../../http/actor.js';
 import { AppError, notFound } from '../../http/errors.js';
-import { canDecideMove, canHaveChildren, isStrictlyInside } from './policy.js';
+import { canDecideMove, canHaveChildren, isStrictlyInside, levelFitsParent } from './policy.js';
 import { findMove, findOrg, findPendingMoveOfOrg, insertMove, listMoves, moveSubtree, updateMove, type OrgRow } from './repo.js';
 import { loadVisibleOrg, recordOrgChange } from './service.js';
 
@@ -17,6 +17,7 @@ function assertValidTarget(org: OrgRow, target: OrgRow): void {
   if (target.id === org.parent_id) throw invalidMove('新的上级组织与当前上级相同');
   if (isInSubtree(target.path, org.path)) throw invalidMove('不能把组织调整到它自己或它的下级组织之下');
   if (!canHaveChildren(target.type)) throw invalidMove('团支部、联合团支部下不能再设下级组织');
+  if (!levelFitsParent(org.level, target.level)) throw invalidMove('不能把组织调整到层级更低的组织之下');
 }
 
 export async function requestMove(db: Db, actor: Actor, input: { id: number; toParentId: number; reason: string }) {

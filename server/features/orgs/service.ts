@@ -229,6 +229,12 @@ export async function updateOrgDetails(db: Db, actor: Actor, id: number, body: U
       }
       if (values.name) await assertNameFree(trx, parent.id, values.name, org.id);
     }
+    if (values.level) {
+      const children = await findChildren(trx, org.id, { includeDissolved: false, offset: 0, limit: 100000 });
+      if (children.some((child) => !levelFitsParent(child.level, values.level!))) {
+        throw invalid('该组织的下级组织层级高于新层级，不能这样修改', { field: 'level' });
+      }
+    }
     if (values.type && !canHaveChildren(values.type) && (await countChildren(trx, org.id, false)) > 0) {
       throw invalid('该组织还有下级组织，不能改为团支部', { field: 'type' });
     }

@@ -2,10 +2,14 @@ import { operatorRoles, orgRoles, type Role } from '../../../common/domain.js';
 import { actorSees, type Actor } from '../../http/actor.js';
 import type { UserWithOrg } from './repo.js';
 
-/** Only the system administrator creates operators; org admins hand out org roles inside their subtree. */
+/**
+ * Through the API only org roles are handed out: by the system administrator anywhere, by org admins inside their
+ * subtree. Operator accounts (system, security, audit) are made and reset from the command line by whoever runs
+ * the installation, so that no operator can mint or take over another's account (三员分立): a system
+ * administrator who could create an audit administrator would learn its password and read the audit log.
+ */
 export function canAssignRole(actor: Actor, role: Role): boolean {
-  if (actor.role === 'system_admin') return true;
-  return actor.role === 'org_admin' && orgRoles.includes(role);
+  return (actor.role === 'system_admin' || actor.role === 'org_admin') && orgRoles.includes(role);
 }
 
 /** A user is visible when their org lies in the actor's subtree; operators are visible to operators only. */

@@ -103,11 +103,14 @@ export async function updateUserAccount(db: Db, actor: Actor, id: number, body: 
   });
 }
 
-/** Org admins reset the passwords of their subtree; the security admin those of anyone. */
-function assertMayHandleSecurity(actor: Actor, user: UserWithOrg): void {
-  if (actor.role === 'security_admin') return;
+/**
+ * Org admins reset and unlock the accounts of their subtree; the security admin those of every org account.
+ * Operator accounts are reset from the command line only: a reset hands its new password to whoever did it.
+ */
+function assertMayHandleSecurity(actor: Actor, user: UserWithOrg, action: 'reset' | 'unlock'): void {
+  if (actor.role === 'security_admin' && (action === 'unlock' || roleNeedsOrg(user.role))) return;
   if (user.id !== actor.userId && canAssignRole(actor, user.role)) return;
-  throw forbidden('无权重置该用户的密码或解锁');
+  throw forbidden(action === 'reset' ? '无权重置该用户的密码（管理员账户请在服务器命令行重置）' : '无权解锁该用户');
 }
 
 export async function resetPassword(db: Db, actor: Actor, id: number) {
@@ -115,7 +118,7 @@ export async function resetPassword(db: Db, actor: Actor, id: number) {
   const passwordHash = await hashPassword(password);
   return db.transaction().execute(async (trx) => {
     const user = await loadVisibleUser(trx, actor, id);
-    assertMayHandleSecurity(actor, user);
+    assertMayHandleSecurity(actor, user, 'reset');
     await updateUser(trx, id, { password_hash: passwordHash, must_change_password: 1, failed_attempts: 0, locked_until: null, updated_at: nowIso() });
     await deleteUserSessions(trx, id);
     await recordAudit(trx, actor, { action: 'user.reset_password', objectType: 'user', objectId: id, orgId: user.org_id });
@@ -126,7 +129,7 @@ export async function resetPassword(db: Db, actor: Actor, id: number) {
 export async function unlockUser(db: Db, actor: Actor, id: number) {
   return db.transaction().execute(async (trx) => {
     const user = await loadVisibleUser(trx, actor, id);
-    assertMayHandleSecurity(actor, user);
+    assertMayHandleSecurity(actor, user, 'unlock');
     await updateUser(trx, id, { failed_attempts: 0, locked_until: null, updated_at: nowIso() });
     await recordAudit(trx, actor, { action: 'user.unlock', objectType: 'user', objectId: id, orgId: user.org_id });
     return presentUser((await findUserById(trx, id))!);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestContext } from '../../../test/harness.js';
 import { login, loginAs, makeTree, makeUser, testPassword } from '../../../test/factories.js';
+import { createAccountFromCli, resetPasswordFromCli } from './accounts.js';
 
 const ctx = await createTestContext();
 const tree = await makeTree(ctx);
@@ -79,4 +80,24 @@ test('the security administrator unlocks a locked account and resets a password'
   assert.equal(fresh.json().user.mustChangePassword, true);
   const create = await security.post('/api/users', { username: 'nope', displayName: '不行', role: 'inspector', orgId: tree.townA1.id });
   assert.equal(create.statusCode, 403, 'the security administrator does not create accounts');
+});
+
+test('operator accounts come from the command line only, with a generated password to change at first login', async () => {
+  const systemAdmin = await loginAs(ctx, 'system_admin', null);
+  const viaApi = await systemAdmin.post('/api/users', { username: 'api-auditor', displayName: '审计', role: 'audit_admin', orgId: null });
+  assert.equal(viaApi.statusCode, 403, 'the system administrator cannot mint an audit administrator');
+  const { password } = await createAccountFromCli(ctx.db, { username: 'cli-auditor', displayName: '审计员', role: 'audit_admin', org: null });
+  const first = await loginRequest('cli-auditor', password);
+  assert.equal(first.statusCode, 200);
+  assert.equal(first.json().user.role, 'audit_admin');
+  assert.equal(first.json().user.mustChangePassword, true);
+  await assert.rejects(
+    createAccountFromCli(ctx.db, { username: 'cli-editor', displayName: '编辑', role: 'org_editor', org: null }),
+    /组织角色需要 --org/,
+  );
+  const security = await loginAs(ctx, 'security_admin', null);
+  const auditor = await ctx.db.selectFrom('users').select('id').where('username', '=', 'cli-auditor').executeTakeFirstOrThrow();
+  assert.equal((await security.post(`/api/users/${auditor.id}/reset-password`)).statusCode, 403);
+  const reset = await resetPasswordFromCli(ctx.db, 'cli-auditor');
+  assert.equal((await loginRequest('cli-auditor', reset.password)).statusCode, 200);
 });
