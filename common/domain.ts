@@ -9,14 +9,7 @@ export type OrgLevel = (typeof orgLevels)[number];
 export const orgStatuses = ['active', 'dissolved'] as const;
 export type OrgStatus = (typeof orgStatuses)[number];
 
-export const roles = [
-  'org_admin',
-  'org_editor',
-  'inspector',
-  'system_admin',
-  'security_admin',
-  'audit_admin',
-] as const;
+export const roles = ['org_admin', 'org_editor', 'inspector', 'system_admin', 'security_admin', 'audit_admin'] as const;
 export type Role = (typeof roles)[number];
 
 /** The three separated operators (三员分立) hold no org and are scoped to the whole installation. */

@@ -12,12 +12,8 @@ export const idString = z
   .pipe(idNumber);
 export const idParam = z.object({ id: idString });
 
-const regionCode = z
-  .string()
-  .regex(/^\d{6}$/, { message: '行政区划代码应为 6 位数字（GB/T 2260）' });
-const statCode = z
-  .string()
-  .regex(/^\d{12}$/, { message: '统计用区划代码应为 12 位数字' });
+const regionCode = z.string().regex(/^\d{6}$/, { message: '行政区划代码应为 6 位数字（GB/T 2260）' });
+const statCode = z.string().regex(/^\d{12}$/, { message: '统计用区划代码应为 12 位数字' });
 const orgName = z
   .string()
   .trim()

@@ -11,7 +11,10 @@ test('the OpenAPI document describes every API route, and /api/docs browses it',
   }>();
   for (const route of ctx.app.routeTable.filter((r) => r.url !== '/api/openapi.json')) {
     const openApiPath = route.url.replace(/:(\w+)/g, '{$1}');
-    assert.ok(doc.paths[openApiPath]?.[route.method.toLowerCase()], `${route.method} ${route.url} missing from OpenAPI`);
+    assert.ok(
+      doc.paths[openApiPath]?.[route.method.toLowerCase()],
+      `${route.method} ${route.url} missing from OpenAPI`,
+    );
   }
   const page = await ctx.app.inject({ method: 'GET', url: '/api/docs/' });
   assert.equal(page.statusCode, 200);

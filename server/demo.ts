@@ -1,9 +1,8 @@
 import type { Db } from './db/schema.js';
-import { nowIso } from './db/tree.js';
 import { recordAudit } from './features/audit/service.js';
 import { generatePassword, hashPassword } from './features/auth/passwords.js';
 import { importDivisions } from './features/orgs/import-divisions.js';
-import { findUserByUsername, insertUser } from './features/users/repo.js';
+import { accountRow, findUserByUsername, insertUser } from './features/users/repo.js';
 
 export const demoUsername = 'demo-county';
 const demoCountyStat = '610124000000'; // 周至县
@@ -21,25 +20,31 @@ export async function loadDemo(db: Db, print: (line: string) => void): Promise<v
     print(`  演示账户 ${demoUsername} 已存在（密码见首次启动时的输出）`);
     return;
   }
-  const county = await db.selectFrom('orgs').select(['id', 'name']).where('stat_code', '=', demoCountyStat).executeTakeFirstOrThrow();
+  const county = await db
+    .selectFrom('orgs')
+    .select(['id', 'name'])
+    .where('stat_code', '=', demoCountyStat)
+    .executeTakeFirstOrThrow();
   const password = process.env.TUANJIAN_DEMO_PASSWORD || generatePassword();
-  const at = nowIso();
   await db.transaction().execute(async (trx) => {
-    const id = await insertUser(trx, {
-      username: demoUsername,
-      display_name: '周至县团委管理员（演示）',
-      role: 'org_admin',
-      org_id: county.id,
-      password_hash: await hashPassword(password),
-      must_change_password: 0,
-      failed_attempts: 0,
-      locked_until: null,
-      disabled: 0,
-      created_at: at,
-      updated_at: at,
-      last_login_at: null,
+    const id = await insertUser(
+      trx,
+      accountRow({
+        username: demoUsername,
+        displayName: '周至县团委管理员（演示）',
+        role: 'org_admin',
+        orgId: county.id,
+        passwordHash: await hashPassword(password),
+        mustChangePassword: false,
+      }),
+    );
+    await recordAudit(trx, null, {
+      action: 'user.create',
+      objectType: 'user',
+      objectId: id,
+      orgId: county.id,
+      details: { username: demoUsername, role: 'org_admin', demo: true },
     });
-    await recordAudit(trx, null, { action: 'user.create', objectType: 'user', objectId: id, orgId: county.id, details: { username: demoUsername, role: 'org_admin', demo: true } });
   });
   print(`  演示账户：${demoUsername}（${county.name}管理员），密码：${password}`);
 }

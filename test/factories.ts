@@ -4,7 +4,7 @@ import type { OrgLevel, OrgType, Role } from '../common/domain.js';
 import { nowIso } from '../server/db/tree.js';
 import { hashPassword } from '../server/features/auth/passwords.js';
 import { insertOrgs, type OrgRow } from '../server/features/orgs/repo.js';
-import { insertUser } from '../server/features/users/repo.js';
+import { accountRow, insertUser } from '../server/features/users/repo.js';
 import type { TestContext } from './harness.js';
 
 export const testPassword = 'Correct-Horse-9';
@@ -74,22 +74,18 @@ export async function makeUser(
 ): Promise<TestUser> {
   passwordHash ??= hashPassword(testPassword);
   const username = input.username ?? `user${unique()}`;
-  const at = nowIso();
   const orgId = input.org?.id ?? null;
-  const id = await insertUser(ctx.db, {
-    username,
-    display_name: `测试用户${username}`,
-    role: input.role,
-    org_id: orgId,
-    password_hash: await passwordHash,
-    must_change_password: input.mustChangePassword ? 1 : 0,
-    failed_attempts: 0,
-    locked_until: null,
-    disabled: 0,
-    created_at: at,
-    updated_at: at,
-    last_login_at: null,
-  });
+  const id = await insertUser(
+    ctx.db,
+    accountRow({
+      username,
+      displayName: `测试用户${username}`,
+      role: input.role,
+      orgId,
+      passwordHash: await passwordHash,
+      mustChangePassword: input.mustChangePassword ?? false,
+    }),
+  );
   return { id, username, role: input.role, orgId };
 }
 

@@ -44,7 +44,11 @@ async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; 
 }
 
 /** Opens a migrated, empty database of the dialect under test; dropped again after the file's tests. */
-export async function openTestDatabase(): Promise<{ handle: DatabaseHandle; dataDir: string; databaseUrl: string | null }> {
+export async function openTestDatabase(): Promise<{
+  handle: DatabaseHandle;
+  dataDir: string;
+  databaseUrl: string | null;
+}> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuanjian-test-'));
   let databaseUrl: string | null = null;
   let drop = async () => {};

@@ -6,7 +6,13 @@ import { openMigratedDatabase } from '../runtime.js';
 import { roles, type Role } from '../../common/domain.js';
 import { createAccountFromCli, parseRole, resetPasswordFromCli } from '../features/users/accounts.js';
 
-const levelNames = { province: '省级', city: '市级', county: '县级', township: '乡镇（街道）', village: '村（社区）' } as const;
+const levelNames = {
+  province: '省级',
+  city: '市级',
+  county: '县级',
+  township: '乡镇（街道）',
+  village: '村（社区）',
+} as const;
 
 const program = new Command()
   .name('tuanjian')
@@ -33,10 +39,16 @@ orgs
     if (!/^\d{2}$/.test(value)) throw new InvalidArgumentError('省份代码应为 2 位数字');
     return value;
   })
-  .option('--depth <level>', `导入到哪一级：${importDepths.join(', ')}`, (value) => {
-    if (!(importDepths as readonly string[]).includes(value)) throw new InvalidArgumentError(`应为 ${importDepths.join('、')} 之一`);
-    return value as ImportDepth;
-  }, 'village' as ImportDepth)
+  .option(
+    '--depth <level>',
+    `导入到哪一级：${importDepths.join(', ')}`,
+    (value) => {
+      if (!(importDepths as readonly string[]).includes(value))
+        throw new InvalidArgumentError(`应为 ${importDepths.join('、')} 之一`);
+      return value as ImportDepth;
+    },
+    'village' as ImportDepth,
+  )
   .action(async (options: { province: string; depth: ImportDepth }) => {
     const handle = await openMigratedDatabase(loadConfig());
     const bar = new cliProgress.SingleBar(
@@ -60,7 +72,8 @@ orgs
       console.log(`\n导入完成，用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`);
       for (const level of Object.keys(result.created) as (keyof typeof levelNames)[]) {
         const total = result.created[level] + result.existing[level];
-        if (total > 0) console.log(`  ${levelNames[level]}：新建 ${result.created[level]}，已有 ${result.existing[level]}`);
+        if (total > 0)
+          console.log(`  ${levelNames[level]}：新建 ${result.created[level]}，已有 ${result.existing[level]}`);
       }
     } finally {
       bar.stop();

@@ -72,7 +72,11 @@ async function movedBy(by: Pick<Caller, 'request'>, where: Where): Promise<numbe
 }
 
 type Pair = readonly [inside: number, outside: number];
-type ScopedRow = { kind: 'scoped'; expect: Record<ActorName, Pair>; call: (c: Caller, where: Where) => Promise<Response> };
+type ScopedRow = {
+  kind: 'scoped';
+  expect: Record<ActorName, Pair>;
+  call: (c: Caller, where: Where) => Promise<Response>;
+};
 type PlainRow = { kind: 'plain'; expect: Record<ActorName, number>; call: (c: Caller) => Promise<Response> };
 type Row = ScopedRow | PlainRow;
 const scoped = (expect: ScopedRow['expect'], call: ScopedRow['call']): Row => ({ kind: 'scoped', expect, call });
@@ -81,104 +85,360 @@ const get = (url: string) => (c: Caller) => c.request({ method: 'GET', url });
 
 const table: Record<string, Row> = {
   'GET /api/openapi.json': plain(
-    { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 200, audit_admin: 200, anonymous: 200 },
-    get('/api/openapi.json')),
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 200,
+      audit_admin: 200,
+      anonymous: 200,
+    },
+    get('/api/openapi.json'),
+  ),
   // Logging in from a browser that holds a session replaces that session, hence a fresh one per cell.
   'POST /api/auth/login': plain(
-    { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 200, audit_admin: 200, anonymous: 200 },
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 200,
+      audit_admin: 200,
+      anonymous: 200,
+    },
     async (c) => {
       const user = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
       return (await c.fresh()).request({
-        method: 'POST', url: '/api/auth/login', remoteAddress: nextAddress(),
-        headers: { 'x-csrf-token': 'login' }, payload: { username: user.username, password: testPassword },
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: nextAddress(),
+        headers: { 'x-csrf-token': 'login' },
+        payload: { username: user.username, password: testPassword },
       });
-    }),
+    },
+  ),
   // State changes without a session are refused by the CSRF check, before authentication (guard.ts).
   'POST /api/auth/logout': plain(
-    { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 200, audit_admin: 200, anonymous: 401 },
-    async (c) => (await c.fresh()).request({ method: 'POST', url: '/api/auth/logout' })),
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 200,
+      audit_admin: 200,
+      anonymous: 401,
+    },
+    async (c) => (await c.fresh()).request({ method: 'POST', url: '/api/auth/logout' }),
+  ),
   'GET /api/auth/me': plain(
-    { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 200, audit_admin: 200, anonymous: 401 },
-    get('/api/auth/me')),
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 200,
+      audit_admin: 200,
+      anonymous: 401,
+    },
+    get('/api/auth/me'),
+  ),
   'POST /api/auth/password': plain(
-    { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 200, audit_admin: 200, anonymous: 401 },
-    async (c) => (await c.fresh()).request({
-      method: 'POST', url: '/api/auth/password',
-      payload: { currentPassword: testPassword, newPassword: 'Sturdy-Password-2026' },
-    })),
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 200,
+      audit_admin: 200,
+      anonymous: 401,
+    },
+    async (c) =>
+      (await c.fresh()).request({
+        method: 'POST',
+        url: '/api/auth/password',
+        payload: { currentPassword: testPassword, newPassword: 'Sturdy-Password-2026' },
+      }),
+  ),
   'GET /api/orgs/roots': plain(
-    { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 403, audit_admin: 403, anonymous: 401 },
-    get('/api/orgs/roots')),
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 403,
+      audit_admin: 403,
+      anonymous: 401,
+    },
+    get('/api/orgs/roots'),
+  ),
   'GET /api/orgs/search': plain(
-    { org_admin: 200, org_editor: 200, inspector: 200, system_admin: 200, security_admin: 403, audit_admin: 403, anonymous: 401 },
-    get(`/api/orgs/search?q=${encodeURIComponent('共青团')}`)),
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 403,
+      audit_admin: 403,
+      anonymous: 401,
+    },
+    get(`/api/orgs/search?q=${encodeURIComponent('共青团')}`),
+  ),
   'GET /api/orgs/:id': scoped(
-    { org_admin: [200, 404], org_editor: [200, 404], inspector: [200, 404], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
-    (c, where) => c.request({ method: 'GET', url: `/api/orgs/${parentOf(where).id}` })),
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/orgs/${parentOf(where).id}` }),
+  ),
   'GET /api/orgs/:id/children': scoped(
-    { org_admin: [200, 404], org_editor: [200, 404], inspector: [200, 404], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
-    (c, where) => c.request({ method: 'GET', url: `/api/orgs/${parentOf(where).id}/children` })),
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/orgs/${parentOf(where).id}/children` }),
+  ),
   'GET /api/orgs/:id/history': scoped(
-    { org_admin: [200, 404], org_editor: [200, 404], inspector: [200, 404], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
-    (c, where) => c.request({ method: 'GET', url: `/api/orgs/${parentOf(where).id}/history` })),
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/orgs/${parentOf(where).id}/history` }),
+  ),
   'POST /api/orgs': scoped(
-    { org_admin: [201, 404], org_editor: [201, 404], inspector: [403, 403], system_admin: [201, 201], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
-    (c, where) => c.request({
-      method: 'POST', url: '/api/orgs',
-      payload: { parentId: parentOf(where).id, name: uniqueName('新建'), type: 'branch', level: 'village' },
-    })),
+    {
+      org_admin: [201, 404],
+      org_editor: [201, 404],
+      inspector: [403, 403],
+      system_admin: [201, 201],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'POST',
+        url: '/api/orgs',
+        payload: { parentId: parentOf(where).id, name: uniqueName('新建'), type: 'branch', level: 'village' },
+      }),
+  ),
   'PATCH /api/orgs/:id': scoped(
-    { org_admin: [200, 404], org_editor: [200, 404], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
-    async (c, where) => c.request({ method: 'PATCH', url: `/api/orgs/${(await freshVillage(where)).id}`, payload: { name: uniqueName('改名') } })),
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) =>
+      c.request({
+        method: 'PATCH',
+        url: `/api/orgs/${(await freshVillage(where)).id}`,
+        payload: { name: uniqueName('改名') },
+      }),
+  ),
   'POST /api/orgs/:id/dissolve': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
-    async (c, where) => c.request({ method: 'POST', url: `/api/orgs/${(await freshVillage(where)).id}/dissolve`, payload: { reason: '组织调整撤销' } })),
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) =>
+      c.request({
+        method: 'POST',
+        url: `/api/orgs/${(await freshVillage(where)).id}/dissolve`,
+        payload: { reason: '组织调整撤销' },
+      }),
+  ),
   'POST /api/orgs/:id/moves': scoped(
-    { org_admin: [201, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [201, 201], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
-    async (c, where) => c.request({
-      method: 'POST', url: `/api/orgs/${(await freshVillage(where)).id}/moves`,
-      payload: { toParentId: moveTargetOf(where).id, reason: '区划调整' },
-    })),
+    {
+      org_admin: [201, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [201, 201],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) =>
+      c.request({
+        method: 'POST',
+        url: `/api/orgs/${(await freshVillage(where)).id}/moves`,
+        payload: { toParentId: moveTargetOf(where).id, reason: '区划调整' },
+      }),
+  ),
   'GET /api/org-moves': plain(
-    { org_admin: 200, org_editor: 403, inspector: 403, system_admin: 200, security_admin: 403, audit_admin: 403, anonymous: 401 },
-    get('/api/org-moves?scope=all')),
+    {
+      org_admin: 200,
+      org_editor: 403,
+      inspector: 403,
+      system_admin: 200,
+      security_admin: 403,
+      audit_admin: 403,
+      anonymous: 401,
+    },
+    get('/api/org-moves?scope=all'),
+  ),
   'POST /api/org-moves/:id/approve': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
-    async (c, where) => c.request({ method: 'POST', url: `/api/org-moves/${await movedBy(requester, where)}/approve` })),
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) => c.request({ method: 'POST', url: `/api/org-moves/${await movedBy(requester, where)}/approve` }),
+  ),
   'POST /api/org-moves/:id/reject': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
-    async (c, where) => c.request({ method: 'POST', url: `/api/org-moves/${await movedBy(requester, where)}/reject`, payload: { reason: '材料不全' } })),
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) =>
+      c.request({
+        method: 'POST',
+        url: `/api/org-moves/${await movedBy(requester, where)}/reject`,
+        payload: { reason: '材料不全' },
+      }),
+  ),
   // Only the requester may cancel: the actor requests the move itself where it may, else someone else does.
   'POST /api/org-moves/:id/cancel': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
     async (c, where) => {
       const id = (await pendingMove(c, where)) ?? (await movedBy(requester, where));
       return c.request({ method: 'POST', url: `/api/org-moves/${id}/cancel` });
-    }),
+    },
+  ),
   'GET /api/users': plain(
-    { org_admin: 200, org_editor: 403, inspector: 403, system_admin: 200, security_admin: 200, audit_admin: 403, anonymous: 401 },
-    get('/api/users')),
+    {
+      org_admin: 200,
+      org_editor: 403,
+      inspector: 403,
+      system_admin: 200,
+      security_admin: 200,
+      audit_admin: 403,
+      anonymous: 401,
+    },
+    get('/api/users'),
+  ),
   'POST /api/users': scoped(
-    { org_admin: [201, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [201, 201], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
-    (c, where) => c.request({
-      method: 'POST', url: '/api/users',
-      payload: { username: `tbl${++counter}`, displayName: '表格用户', role: 'inspector', orgId: parentOf(where).id },
-    })),
+    {
+      org_admin: [201, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [201, 201],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'POST',
+        url: '/api/users',
+        payload: { username: `tbl${++counter}`, displayName: '表格用户', role: 'inspector', orgId: parentOf(where).id },
+      }),
+  ),
   'PATCH /api/users/:id': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [200, 200], security_admin: [403, 403], audit_admin: [403, 403], anonymous: [401, 401] },
-    async (c, where) => c.request({ method: 'PATCH', url: `/api/users/${(await freshUser(where)).id}`, payload: { displayName: '改过的名字' } })),
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) =>
+      c.request({
+        method: 'PATCH',
+        url: `/api/users/${(await freshUser(where)).id}`,
+        payload: { displayName: '改过的名字' },
+      }),
+  ),
   'POST /api/users/:id/reset-password': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [403, 403], security_admin: [200, 200], audit_admin: [403, 403], anonymous: [401, 401] },
-    async (c, where) => c.request({ method: 'POST', url: `/api/users/${(await freshUser(where)).id}/reset-password` })),
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [200, 200],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) => c.request({ method: 'POST', url: `/api/users/${(await freshUser(where)).id}/reset-password` }),
+  ),
   'POST /api/users/:id/unlock': scoped(
-    { org_admin: [200, 404], org_editor: [403, 403], inspector: [403, 403], system_admin: [403, 403], security_admin: [200, 200], audit_admin: [403, 403], anonymous: [401, 401] },
-    async (c, where) => c.request({ method: 'POST', url: `/api/users/${(await freshUser(where)).id}/unlock` })),
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [200, 200],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) => c.request({ method: 'POST', url: `/api/users/${(await freshUser(where)).id}/unlock` }),
+  ),
   'GET /api/audit': plain(
-    { org_admin: 403, org_editor: 403, inspector: 403, system_admin: 403, security_admin: 403, audit_admin: 200, anonymous: 401 },
-    get('/api/audit')),
+    {
+      org_admin: 403,
+      org_editor: 403,
+      inspector: 403,
+      system_admin: 403,
+      security_admin: 403,
+      audit_admin: 200,
+      anonymous: 401,
+    },
+    get('/api/audit'),
+  ),
   'GET /api/audit/verify': plain(
-    { org_admin: 403, org_editor: 403, inspector: 403, system_admin: 403, security_admin: 403, audit_admin: 200, anonymous: 401 },
-    get('/api/audit/verify')),
+    {
+      org_admin: 403,
+      org_editor: 403,
+      inspector: 403,
+      system_admin: 403,
+      security_admin: 403,
+      audit_admin: 200,
+      anonymous: 401,
+    },
+    get('/api/audit/verify'),
+  ),
 };
 
 /** A denial must also carry the code a client acts on. */
@@ -192,8 +452,16 @@ function expectedCode(status: number): string | null {
 const routeKeys = ctx.app.routeTable.map((r) => `${r.method} ${r.url}`);
 
 test('every route in the route table has a row in the authorization table, and every row a route', () => {
-  assert.deepEqual(routeKeys.filter((key) => !(key in table)), [], 'write the expected outcomes of these routes');
-  assert.deepEqual(Object.keys(table).filter((key) => !routeKeys.includes(key)), [], 'rows of routes that no longer exist');
+  assert.deepEqual(
+    routeKeys.filter((key) => !(key in table)),
+    [],
+    'write the expected outcomes of these routes',
+  );
+  assert.deepEqual(
+    Object.keys(table).filter((key) => !routeKeys.includes(key)),
+    [],
+    'rows of routes that no longer exist',
+  );
 });
 
 test('only login and the API document are public; every other route names a permission', () => {
@@ -203,7 +471,11 @@ test('only login and the API document are public; every other route names a perm
 
 test('a route that declares no permission stops the app from being built', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuanjian-guard-'));
-  const config = loadConfig({ TUANJIAN_DATA_DIR: dataDir, TUANJIAN_WEB_DIR: path.join(dataDir, 'no-web'), LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    TUANJIAN_DATA_DIR: dataDir,
+    TUANJIAN_WEB_DIR: path.join(dataDir, 'no-web'),
+    LOG_LEVEL: 'silent',
+  });
   const app = await buildApp({ db: ctx.db, config });
   try {
     assert.throws(() => app.get('/api/unguarded', async () => ({ ok: true })), /declares no permission/);
@@ -227,7 +499,8 @@ for (const key of routeKeys) {
     const check = (actor: ActorName, response: Response, where: string) => {
       const code = expectedCode(response.statusCode);
       const body = response.statusCode >= 400 ? response.json<{ error?: { code?: string } }>() : null;
-      if (code && body?.error?.code !== code) wrongCodes.push(`${actor} ${where}: ${response.statusCode} ${response.body}`);
+      if (code && body?.error?.code !== code)
+        wrongCodes.push(`${actor} ${where}: ${response.statusCode} ${response.body}`);
       assert.notEqual(response.statusCode, 500, `${actor} ${where}: ${response.body}`);
       assert.ok(response.statusCode !== 400, `${actor} ${where} sent an invalid request: ${response.body}`);
     };
@@ -256,7 +529,10 @@ test("another township's ids answer exactly like ids that do not exist", async (
   const ownUser = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
   const theirVillage = await makeOrg(ctx, { parent: tree.townA2, name: uniqueName('邻镇') });
   const movingVillage = await makeOrg(ctx, { parent: tree.townA2, name: uniqueName('邻镇') });
-  const move = await requester.post(`/api/orgs/${movingVillage.id}/moves`, { toParentId: tree.townB1.id, reason: '区划调整' });
+  const move = await requester.post(`/api/orgs/${movingVillage.id}/moves`, {
+    toParentId: tree.townB1.id,
+    reason: '区划调整',
+  });
   assert.equal(move.statusCode, 201);
   const theirs = {
     org: theirVillage.id,
@@ -266,28 +542,90 @@ test("another township's ids answer exactly like ids that do not exist", async (
   type Probe = { kind: keyof typeof theirs; request: (id: number) => InjectOptions };
   const idRoutes: Record<string, Probe> = {
     'GET /api/orgs/:id': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/orgs/${id}` }) },
-    'GET /api/orgs/:id/children': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/orgs/${id}/children` }) },
+    'GET /api/orgs/:id/children': {
+      kind: 'org',
+      request: (id) => ({ method: 'GET', url: `/api/orgs/${id}/children` }),
+    },
     'GET /api/orgs/:id/history': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/orgs/${id}/history` }) },
-    'PATCH /api/orgs/:id': { kind: 'org', request: (id) => ({ method: 'PATCH', url: `/api/orgs/${id}`, payload: { name: '改名的团支部' } }) },
-    'POST /api/orgs/:id/dissolve': { kind: 'org', request: (id) => ({ method: 'POST', url: `/api/orgs/${id}/dissolve`, payload: { reason: '组织调整撤销' } }) },
-    'POST /api/orgs/:id/moves': { kind: 'org', request: (id) => ({ method: 'POST', url: `/api/orgs/${id}/moves`, payload: { toParentId: tree.townA1.id, reason: '区划调整' } }) },
-    'POST /api/org-moves/:id/approve': { kind: 'move', request: (id) => ({ method: 'POST', url: `/api/org-moves/${id}/approve` }) },
-    'POST /api/org-moves/:id/reject': { kind: 'move', request: (id) => ({ method: 'POST', url: `/api/org-moves/${id}/reject`, payload: { reason: '材料不全' } }) },
-    'POST /api/org-moves/:id/cancel': { kind: 'move', request: (id) => ({ method: 'POST', url: `/api/org-moves/${id}/cancel` }) },
-    'PATCH /api/users/:id': { kind: 'user', request: (id) => ({ method: 'PATCH', url: `/api/users/${id}`, payload: { displayName: '改过的名字' } }) },
-    'POST /api/users/:id/reset-password': { kind: 'user', request: (id) => ({ method: 'POST', url: `/api/users/${id}/reset-password` }) },
-    'POST /api/users/:id/unlock': { kind: 'user', request: (id) => ({ method: 'POST', url: `/api/users/${id}/unlock` }) },
+    'PATCH /api/orgs/:id': {
+      kind: 'org',
+      request: (id) => ({ method: 'PATCH', url: `/api/orgs/${id}`, payload: { name: '改名的团支部' } }),
+    },
+    'POST /api/orgs/:id/dissolve': {
+      kind: 'org',
+      request: (id) => ({ method: 'POST', url: `/api/orgs/${id}/dissolve`, payload: { reason: '组织调整撤销' } }),
+    },
+    'POST /api/orgs/:id/moves': {
+      kind: 'org',
+      request: (id) => ({
+        method: 'POST',
+        url: `/api/orgs/${id}/moves`,
+        payload: { toParentId: tree.townA1.id, reason: '区划调整' },
+      }),
+    },
+    'POST /api/org-moves/:id/approve': {
+      kind: 'move',
+      request: (id) => ({ method: 'POST', url: `/api/org-moves/${id}/approve` }),
+    },
+    'POST /api/org-moves/:id/reject': {
+      kind: 'move',
+      request: (id) => ({ method: 'POST', url: `/api/org-moves/${id}/reject`, payload: { reason: '材料不全' } }),
+    },
+    'POST /api/org-moves/:id/cancel': {
+      kind: 'move',
+      request: (id) => ({ method: 'POST', url: `/api/org-moves/${id}/cancel` }),
+    },
+    'PATCH /api/users/:id': {
+      kind: 'user',
+      request: (id) => ({ method: 'PATCH', url: `/api/users/${id}`, payload: { displayName: '改过的名字' } }),
+    },
+    'POST /api/users/:id/reset-password': {
+      kind: 'user',
+      request: (id) => ({ method: 'POST', url: `/api/users/${id}/reset-password` }),
+    },
+    'POST /api/users/:id/unlock': {
+      kind: 'user',
+      request: (id) => ({ method: 'POST', url: `/api/users/${id}/unlock` }),
+    },
   };
   // Ids inside bodies and query strings point at objects too.
   const otherProbes: Record<string, Probe> = {
-    'POST /api/orgs parentId': { kind: 'org', request: (id) => ({ method: 'POST', url: '/api/orgs', payload: { parentId: id, name: '邻镇新建团支部', type: 'branch', level: 'village' } }) },
-    'POST /api/orgs/:id/moves toParentId': { kind: 'org', request: (id) => ({ method: 'POST', url: `/api/orgs/${ownVillage.id}/moves`, payload: { toParentId: id, reason: '区划调整' } }) },
-    'POST /api/users orgId': { kind: 'org', request: (id) => ({ method: 'POST', url: '/api/users', payload: { username: 'probe-user', displayName: '探测', role: 'inspector', orgId: id } }) },
-    'PATCH /api/users/:id orgId': { kind: 'org', request: (id) => ({ method: 'PATCH', url: `/api/users/${ownUser.id}`, payload: { orgId: id } }) },
+    'POST /api/orgs parentId': {
+      kind: 'org',
+      request: (id) => ({
+        method: 'POST',
+        url: '/api/orgs',
+        payload: { parentId: id, name: '邻镇新建团支部', type: 'branch', level: 'village' },
+      }),
+    },
+    'POST /api/orgs/:id/moves toParentId': {
+      kind: 'org',
+      request: (id) => ({
+        method: 'POST',
+        url: `/api/orgs/${ownVillage.id}/moves`,
+        payload: { toParentId: id, reason: '区划调整' },
+      }),
+    },
+    'POST /api/users orgId': {
+      kind: 'org',
+      request: (id) => ({
+        method: 'POST',
+        url: '/api/users',
+        payload: { username: 'probe-user', displayName: '探测', role: 'inspector', orgId: id },
+      }),
+    },
+    'PATCH /api/users/:id orgId': {
+      kind: 'org',
+      request: (id) => ({ method: 'PATCH', url: `/api/users/${ownUser.id}`, payload: { orgId: id } }),
+    },
     'GET /api/users?orgId': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/users?orgId=${id}` }) },
   };
   const idKeys = routeKeys.filter((key) => key.includes(':id'));
-  assert.deepEqual(idKeys.filter((key) => !(key in idRoutes)), [], 'every :id route needs a probe here');
+  assert.deepEqual(
+    idKeys.filter((key) => !(key in idRoutes)),
+    [],
+    'every :id route needs a probe here',
+  );
   const before = await tableCounts(ctx);
   for (const [name, probe] of Object.entries({ ...idRoutes, ...otherProbes })) {
     const other = await townAdmin.request(probe.request(theirs[probe.kind]));
@@ -307,42 +645,68 @@ test('system, security and audit admins are separate', async () => {
     assert.equal(response.statusCode, 403, `${caller.name} ${options.method} ${options.url}: ${response.body}`);
     assert.equal(response.json<{ error: { code: string } }>().error.code, 'forbidden');
   };
-  const [system, security, audit] = [callers.get('system_admin')!, callers.get('security_admin')!, callers.get('audit_admin')!];
+  const [system, security, audit] = [
+    callers.get('system_admin')!,
+    callers.get('security_admin')!,
+    callers.get('audit_admin')!,
+  ];
   const user = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
   await denied(system, { method: 'GET', url: '/api/audit' });
   await denied(system, { method: 'GET', url: '/api/audit/verify' });
   await denied(system, { method: 'POST', url: `/api/users/${user.id}/reset-password` });
   for (const options of [
-    { method: 'GET', url: '/api/orgs/roots' }, { method: 'GET', url: `/api/orgs/${tree.townA1.id}` }, { method: 'GET', url: '/api/users' },
-    { method: 'POST', url: '/api/orgs', payload: { parentId: tree.townA1.id, name: uniqueName('审计'), type: 'branch', level: 'village' } },
+    { method: 'GET', url: '/api/orgs/roots' },
+    { method: 'GET', url: `/api/orgs/${tree.townA1.id}` },
+    { method: 'GET', url: '/api/users' },
+    {
+      method: 'POST',
+      url: '/api/orgs',
+      payload: { parentId: tree.townA1.id, name: uniqueName('审计'), type: 'branch', level: 'village' },
+    },
     { method: 'PATCH', url: `/api/users/${user.id}`, payload: { disabled: true } },
     { method: 'POST', url: `/api/users/${user.id}/unlock` },
-  ] satisfies (InjectOptions & { url: string })[]) await denied(audit, options);
+  ] satisfies (InjectOptions & { url: string })[])
+    await denied(audit, options);
   assert.equal((await audit.request({ method: 'GET', url: '/api/audit/verify' })).json().ok, true);
   // The security admin unlocks and resets anyone, and does nothing else.
-  await ctx.db.updateTable('users').set({ locked_until: '2999-01-01T00:00:00.000Z' }).where('id', '=', user.id).execute();
+  await ctx.db
+    .updateTable('users')
+    .set({ locked_until: '2999-01-01T00:00:00.000Z' })
+    .where('id', '=', user.id)
+    .execute();
   assert.equal((await security.request({ method: 'POST', url: `/api/users/${user.id}/unlock` })).json().locked, false);
   const reset = await security.request({ method: 'POST', url: `/api/users/${user.id}/reset-password` });
   assert.equal(reset.statusCode, 200);
   await loginFrom(ctx, user, reset.json<{ initialPassword: string }>().initialPassword);
   for (const options of [
-    { method: 'POST', url: '/api/users', payload: { username: `sec${++counter}`, displayName: '安全', role: 'inspector', orgId: tree.townA1.id } },
+    {
+      method: 'POST',
+      url: '/api/users',
+      payload: { username: `sec${++counter}`, displayName: '安全', role: 'inspector', orgId: tree.townA1.id },
+    },
     { method: 'PATCH', url: `/api/users/${user.id}`, payload: { role: 'org_admin' } },
     { method: 'GET', url: `/api/orgs/${tree.townA1.id}` },
     { method: 'PATCH', url: `/api/orgs/${tree.townA1.id}`, payload: { shortName: '甲一镇' } },
     { method: 'POST', url: `/api/orgs/${tree.villageA1.id}/dissolve`, payload: { reason: '组织调整撤销' } },
     { method: 'GET', url: '/api/audit' },
-  ] satisfies (InjectOptions & { url: string })[]) await denied(security, options);
+  ] satisfies (InjectOptions & { url: string })[])
+    await denied(security, options);
 });
 
 /** Logs in with a password learned from an API answer, changes it as required, and tries the audit log. */
 async function readAuditAs(username: string, password: string): Promise<number> {
   const session = await ctx.app.inject({
-    method: 'POST', url: '/api/auth/login', remoteAddress: nextAddress(), headers: { 'x-csrf-token': 'login' }, payload: { username, password },
+    method: 'POST',
+    url: '/api/auth/login',
+    remoteAddress: nextAddress(),
+    headers: { 'x-csrf-token': 'login' },
+    payload: { username, password },
   });
   if (session.statusCode !== 200) return session.statusCode;
   const changed = await ctx.app.inject({
-    method: 'POST', url: '/api/auth/password', cookies: { tj_sid: session.cookies.find((c) => c.name === 'tj_sid')!.value },
+    method: 'POST',
+    url: '/api/auth/password',
+    cookies: { tj_sid: session.cookies.find((c) => c.name === 'tj_sid')!.value },
     headers: { 'x-csrf-token': session.json<{ csrfToken: string }>().csrfToken },
     payload: { currentPassword: password, newPassword: 'Quiet-River-4821' },
   });
@@ -358,15 +722,27 @@ test('the system admin cannot obtain a working audit-admin login', async () => {
   await makeUser(ctx, { role: 'audit_admin', username: 'real-auditor' });
   assert.equal(await readAuditAs('real-auditor', testPassword), 200);
   const system = await loginAsFrom(ctx, 'system_admin');
-  const created = await system.post('/api/users', { username: 'shadow-auditor', displayName: '影子审计员', role: 'audit_admin', orgId: null });
-  const viaCreate = created.statusCode === 201
-    ? await readAuditAs('shadow-auditor', created.json<{ initialPassword: string }>().initialPassword)
-    : created.statusCode;
-  const helper = await system.post('/api/users', { username: 'shadow-helper', displayName: '影子助手', role: 'inspector', orgId: tree.townA1.id });
+  const created = await system.post('/api/users', {
+    username: 'shadow-auditor',
+    displayName: '影子审计员',
+    role: 'audit_admin',
+    orgId: null,
+  });
+  const viaCreate =
+    created.statusCode === 201
+      ? await readAuditAs('shadow-auditor', created.json<{ initialPassword: string }>().initialPassword)
+      : created.statusCode;
+  const helper = await system.post('/api/users', {
+    username: 'shadow-helper',
+    displayName: '影子助手',
+    role: 'inspector',
+    orgId: tree.townA1.id,
+  });
   assert.equal(helper.statusCode, 201);
   const { user, initialPassword } = helper.json<{ user: { id: number }; initialPassword: string }>();
   const promoted = await system.patch(`/api/users/${user.id}`, { role: 'audit_admin', orgId: null });
-  const viaPromotion = promoted.statusCode === 200 ? await readAuditAs('shadow-helper', initialPassword) : promoted.statusCode;
+  const viaPromotion =
+    promoted.statusCode === 200 ? await readAuditAs('shadow-helper', initialPassword) : promoted.statusCode;
   assert.deepEqual(
     { viaCreate: viaCreate === 200, viaPromotion: viaPromotion === 200 },
     { viaCreate: false, viaPromotion: false },

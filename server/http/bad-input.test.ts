@@ -36,7 +36,10 @@ const fresh = (prefix: string) => `${prefix}${++counter}号团支部`;
 const village = (parent = tree.townA1) => makeOrg(ctx, { parent, name: fresh('输入') });
 const pendingMove = async () => {
   const org = await village();
-  const response = await requester.post(`/api/orgs/${org.id}/moves`, { toParentId: tree.townA2.id, reason: '区划调整' });
+  const response = await requester.post(`/api/orgs/${org.id}/moves`, {
+    toParentId: tree.townA2.id,
+    reason: '区划调整',
+  });
   return response.json<{ id: number }>().id;
 };
 const probeUser = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
@@ -44,34 +47,95 @@ const probeUser = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
 // Bodiless state changes: their whole input is the path id. A new POST/PATCH without a body schema must be
 // added here on purpose, or get a schema.
 const bodiless = [
-  'POST /api/auth/logout', 'POST /api/org-moves/:id/approve', 'POST /api/org-moves/:id/cancel',
-  'POST /api/users/:id/reset-password', 'POST /api/users/:id/unlock',
+  'POST /api/auth/logout',
+  'POST /api/org-moves/:id/approve',
+  'POST /api/org-moves/:id/cancel',
+  'POST /api/users/:id/reset-password',
+  'POST /api/users/:id/unlock',
 ];
 // GET routes whose only input, if any, is the path id.
 const queryless = [
-  'GET /api/openapi.json', 'GET /api/auth/me', 'GET /api/orgs/roots', 'GET /api/orgs/:id',
-  'GET /api/orgs/:id/history', 'GET /api/audit/verify',
+  'GET /api/openapi.json',
+  'GET /api/auth/me',
+  'GET /api/orgs/roots',
+  'GET /api/orgs/:id',
+  'GET /api/orgs/:id/history',
+  'GET /api/audit/verify',
 ];
 
 /** A request whose URL is a plain string, so that it can be named in assertion messages. */
 type Probe = { method: 'GET' | 'POST' | 'PATCH'; url: string; payload?: object };
 
-type BodyCase = { client: Client | 'login'; url: () => Promise<string>; valid: Record<string, unknown>; wrongTypes: Record<string, unknown> };
+type BodyCase = {
+  client: Client | 'login';
+  url: () => Promise<string>;
+  valid: Record<string, unknown>;
+  wrongTypes: Record<string, unknown>;
+};
 const bodyCases: Record<string, BodyCase> = {
-  'POST /api/auth/login': { client: 'login', url: async () => '/api/auth/login', valid: { username: 'nobody', password: 'whatever-1' }, wrongTypes: { username: 1, password: ['a'] } },
-  'POST /api/auth/password': { client: self, url: async () => '/api/auth/password', valid: { currentPassword: testPassword, newPassword: 'Another-Good-Pass-7' }, wrongTypes: { currentPassword: 1, newPassword: false } },
-  'POST /api/orgs': { client: system, url: async () => '/api/orgs', valid: { parentId: tree.townA1.id, name: '新建测试团支部', type: 'branch', level: 'village' }, wrongTypes: { parentId: 'x', name: 5, type: 'zz', level: 3 } },
-  'PATCH /api/orgs/:id': { client: system, url: async () => `/api/orgs/${(await village()).id}`, valid: { name: '新名字团支部' }, wrongTypes: { name: 5, isDirect: 'yes' } },
-  'POST /api/orgs/:id/dissolve': { client: system, url: async () => `/api/orgs/${(await village()).id}/dissolve`, valid: { reason: '组织调整撤销' }, wrongTypes: { reason: 42 } },
-  'POST /api/orgs/:id/moves': { client: system, url: async () => `/api/orgs/${(await village()).id}/moves`, valid: { toParentId: tree.townA2.id, reason: '区划调整' }, wrongTypes: { toParentId: '2', reason: null } },
-  'POST /api/org-moves/:id/reject': { client: system, url: async () => `/api/org-moves/${await pendingMove()}/reject`, valid: { reason: '材料不全' }, wrongTypes: { reason: [] } },
-  'POST /api/users': { client: system, url: async () => '/api/users', valid: { username: 'newuser1', displayName: '新用户', role: 'inspector', orgId: tree.townA1.id }, wrongTypes: { username: 1, displayName: {}, role: 'king', orgId: 'x' } },
-  'PATCH /api/users/:id': { client: system, url: async () => `/api/users/${probeUser.id}`, valid: { displayName: '改名' }, wrongTypes: { disabled: 'no', orgId: -1 } },
+  'POST /api/auth/login': {
+    client: 'login',
+    url: async () => '/api/auth/login',
+    valid: { username: 'nobody', password: 'whatever-1' },
+    wrongTypes: { username: 1, password: ['a'] },
+  },
+  'POST /api/auth/password': {
+    client: self,
+    url: async () => '/api/auth/password',
+    valid: { currentPassword: testPassword, newPassword: 'Another-Good-Pass-7' },
+    wrongTypes: { currentPassword: 1, newPassword: false },
+  },
+  'POST /api/orgs': {
+    client: system,
+    url: async () => '/api/orgs',
+    valid: { parentId: tree.townA1.id, name: '新建测试团支部', type: 'branch', level: 'village' },
+    wrongTypes: { parentId: 'x', name: 5, type: 'zz', level: 3 },
+  },
+  'PATCH /api/orgs/:id': {
+    client: system,
+    url: async () => `/api/orgs/${(await village()).id}`,
+    valid: { name: '新名字团支部' },
+    wrongTypes: { name: 5, isDirect: 'yes' },
+  },
+  'POST /api/orgs/:id/dissolve': {
+    client: system,
+    url: async () => `/api/orgs/${(await village()).id}/dissolve`,
+    valid: { reason: '组织调整撤销' },
+    wrongTypes: { reason: 42 },
+  },
+  'POST /api/orgs/:id/moves': {
+    client: system,
+    url: async () => `/api/orgs/${(await village()).id}/moves`,
+    valid: { toParentId: tree.townA2.id, reason: '区划调整' },
+    wrongTypes: { toParentId: '2', reason: null },
+  },
+  'POST /api/org-moves/:id/reject': {
+    client: system,
+    url: async () => `/api/org-moves/${await pendingMove()}/reject`,
+    valid: { reason: '材料不全' },
+    wrongTypes: { reason: [] },
+  },
+  'POST /api/users': {
+    client: system,
+    url: async () => '/api/users',
+    valid: { username: 'newuser1', displayName: '新用户', role: 'inspector', orgId: tree.townA1.id },
+    wrongTypes: { username: 1, displayName: {}, role: 'king', orgId: 'x' },
+  },
+  'PATCH /api/users/:id': {
+    client: system,
+    url: async () => `/api/users/${probeUser.id}`,
+    valid: { displayName: '改名' },
+    wrongTypes: { disabled: 'no', orgId: -1 },
+  },
 };
 
 function send(client: Client | 'login', options: InjectOptions): Promise<LightMyRequestResponse> {
   if (client !== 'login') return client.request(options);
-  return ctx.app.inject({ ...options, remoteAddress: nextAddress(), headers: { 'x-csrf-token': 'login', ...(options.headers ?? {}) } });
+  return ctx.app.inject({
+    ...options,
+    remoteAddress: nextAddress(),
+    headers: { 'x-csrf-token': 'login', ...(options.headers ?? {}) },
+  });
 }
 
 /** A refusal people can read and programs can match: a stable code, a Chinese message, nothing of the server's insides. */
@@ -96,19 +160,25 @@ test('every route has a request schema for each input it takes', () => {
     if (url.includes(':id')) {
       const params = zodSchema(schema.params);
       if (!params) problems.push(`${key}: no params schema`);
-      else if (!params.safeParse({ id: '7' }).success || ['abc', '-1', '0', '1.5'].some((id) => params.safeParse({ id }).success)) {
+      else if (
+        !params.safeParse({ id: '7' }).success ||
+        ['abc', '-1', '0', '1.5'].some((id) => params.safeParse({ id }).success)
+      ) {
         problems.push(`${key}: params schema does not accept exactly positive integer ids`);
       }
     }
     if (method !== 'GET' && !bodiless.includes(key)) {
       const body = zodSchema(schema.body);
       if (!body) problems.push(`${key}: no body schema`);
-      else if ([[], null, 'text', 1].some((value) => body.safeParse(value).success)) problems.push(`${key}: body schema accepts a non-object`);
+      else if ([[], null, 'text', 1].some((value) => body.safeParse(value).success))
+        problems.push(`${key}: body schema accepts a non-object`);
     }
-    if (method === 'GET' && !queryless.includes(key) && !zodSchema(schema.querystring)) problems.push(`${key}: no querystring schema`);
+    if (method === 'GET' && !queryless.includes(key) && !zodSchema(schema.querystring))
+      problems.push(`${key}: no querystring schema`);
   }
   assert.deepEqual(problems, []);
-  for (const key of [...bodiless, ...queryless, ...Object.keys(bodyCases)]) assert.ok(routeKeys.includes(key), `stale entry ${key}`);
+  for (const key of [...bodiless, ...queryless, ...Object.keys(bodyCases)])
+    assert.ok(routeKeys.includes(key), `stale entry ${key}`);
 });
 
 test('every route with a body schema has a bad-input case, and each case starts from a body the schema accepts', () => {
@@ -133,14 +203,23 @@ for (const [key, c] of Object.entries(bodyCases)) {
       ['a JSON string', { payload: '"text"', headers: json }, 400],
       ['wrong types', { payload: c.wrongTypes }, 400],
       ['an unknown extra field', { payload: { ...c.valid, extra: 'x' } }, 400],
-      ['a prototype-pollution key', { payload: `{"__proto__":{"admin":true},${JSON.stringify(c.valid).slice(1)}`, headers: json }, 400],
+      [
+        'a prototype-pollution key',
+        { payload: `{"__proto__":{"admin":true},${JSON.stringify(c.valid).slice(1)}`, headers: json },
+        400,
+      ],
       ['plain text', { payload: 'hello', headers: { 'content-type': 'text/plain' } }, 400],
       ['an unsupported content type', { payload: '<a/>', headers: { 'content-type': 'application/xml' } }, 415],
     ];
     const url = await c.url();
     const before = await tableCounts(ctx);
     for (const [what, options, status] of attempts) {
-      assertRefused(await send(c.client, { method, url, ...options }), status, 'validation_failed', `${key} with ${what}`);
+      assertRefused(
+        await send(c.client, { method, url, ...options }),
+        status,
+        'validation_failed',
+        `${key} with ${what}`,
+      );
     }
     assert.deepEqual(await tableCounts(ctx), before, 'nothing half-written');
     assert.equal(({} as Record<string, unknown>).admin, undefined);
@@ -152,10 +231,15 @@ test('malformed ids are refused with validation_failed, never a 500', async () =
     const key = `${route.method} ${route.url}`;
     const [method, pattern] = key.split(' ') as ['GET' | 'POST' | 'PATCH', string];
     // Someone the route admits, so that the answer is about the id and not about the permission.
-    const client = route.permission === 'user.security' ? security : route.permission === 'audit.read' ? auditor : system;
+    const client =
+      route.permission === 'user.security' ? security : route.permission === 'audit.read' ? auditor : system;
     for (const id of ['abc', '-1', '0', '1.5', '1e400', '%20']) {
       const payload = bodyCases[key]?.valid;
-      const response = await client.request({ method, url: pattern.replace(':id', id), ...(payload ? { payload } : {}) });
+      const response = await client.request({
+        method,
+        url: pattern.replace(':id', id),
+        ...(payload ? { payload } : {}),
+      });
       const message = assertRefused(response, 400, 'validation_failed', `${key} with id ${id}`);
       assert.match(message, /id/);
     }
@@ -173,9 +257,23 @@ test('ids beyond the integer range of the id columns answer 400 or 404, never 50
     [system, { method: 'PATCH', url: `/api/orgs/${big}`, payload: { name: '超大编号团支部' } }],
     [system, { method: 'POST', url: `/api/org-moves/${big}/approve` }],
     [system, { method: 'PATCH', url: `/api/users/${big}`, payload: { displayName: '超大' } }],
-    [system, { method: 'POST', url: '/api/orgs', payload: { parentId: big, name: '超大编号团支部', type: 'branch', level: 'village' } }],
+    [
+      system,
+      {
+        method: 'POST',
+        url: '/api/orgs',
+        payload: { parentId: big, name: '超大编号团支部', type: 'branch', level: 'village' },
+      },
+    ],
     [system, { method: 'POST', url: `/api/orgs/${own.id}/moves`, payload: { toParentId: big, reason: '区划调整' } }],
-    [system, { method: 'POST', url: '/api/users', payload: { username: 'bigorg', displayName: '超大', role: 'inspector', orgId: big } }],
+    [
+      system,
+      {
+        method: 'POST',
+        url: '/api/users',
+        payload: { username: 'bigorg', displayName: '超大', role: 'inspector', orgId: big },
+      },
+    ],
     [system, { method: 'GET', url: `/api/users?orgId=${big}` }],
     [system, { method: 'GET', url: '/api/orgs/9007199254740991' }],
     [auditor, { method: 'GET', url: `/api/audit?before=${big}&orgId=${big}` }],
@@ -184,7 +282,9 @@ test('ids beyond the integer range of the id columns answer 400 or 404, never 50
   for (const [client, options] of probes) {
     const response = await client.request(options);
     if (response.statusCode !== 400 && response.statusCode !== 404 && response.statusCode !== 200) {
-      failures.push(`${options.method} ${options.url} ${JSON.stringify(options.payload ?? '')} → ${response.statusCode}`);
+      failures.push(
+        `${options.method} ${options.url} ${JSON.stringify(options.payload ?? '')} → ${response.statusCode}`,
+      );
     }
   }
   assert.deepEqual(failures, []);
@@ -202,8 +302,18 @@ test('domain rules on new orgs are answered in Chinese and create nothing', asyn
   const base = { parentId: tree.townA1.id, name: '规则测试团支部', type: 'branch', level: 'village' };
   const post = (payload: object): Probe => ({ method: 'POST', url: '/api/orgs', payload });
   await refusedCleanly(post({ ...base, regionCode: '61010' }), 400, 'validation_failed', /行政区划代码应为 6 位数字/);
-  await refusedCleanly(post({ ...base, regionCode: '610101', statCode: '620101001000' }), 400, 'validation_failed', /前 6 位/);
-  await refusedCleanly(post({ ...base, parentId: tree.villageA1.id }), 400, 'validation_failed', /团支部、联合团支部下不能再设下级组织/);
+  await refusedCleanly(
+    post({ ...base, regionCode: '610101', statCode: '620101001000' }),
+    400,
+    'validation_failed',
+    /前 6 位/,
+  );
+  await refusedCleanly(
+    post({ ...base, parentId: tree.villageA1.id }),
+    400,
+    'validation_failed',
+    /团支部、联合团支部下不能再设下级组织/,
+  );
   await refusedCleanly(post({ ...base, type: 'committee', level: 'county' }), 400, 'validation_failed', /层级/);
   await refusedCleanly(post({ ...base, name: '甲一村团支部' }), 409, 'conflict', /已有名为/);
   await refusedCleanly(post({ ...base, name: '  甲一村团支部 ' }), 409, 'conflict', /已有名为/);
@@ -214,11 +324,31 @@ test('domain rules on new orgs are answered in Chinese and create nothing', asyn
 test('domain rules on changed orgs are answered in Chinese and change nothing', async () => {
   const row = (id: number) => ctx.db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const town = await row(tree.townA1.id);
-  await refusedCleanly({ method: 'PATCH', url: `/api/orgs/${town.id}`, payload: { statCode: '620101001000' } }, 400, 'validation_failed', /前 6 位/);
-  await refusedCleanly({ method: 'PATCH', url: `/api/orgs/${town.id}`, payload: { level: 'city' } }, 400, 'validation_failed', /层级/);
-  await refusedCleanly({ method: 'PATCH', url: `/api/orgs/${town.id}`, payload: { type: 'branch' } }, 400, 'validation_failed', /下级组织/);
+  await refusedCleanly(
+    { method: 'PATCH', url: `/api/orgs/${town.id}`, payload: { statCode: '620101001000' } },
+    400,
+    'validation_failed',
+    /前 6 位/,
+  );
+  await refusedCleanly(
+    { method: 'PATCH', url: `/api/orgs/${town.id}`, payload: { level: 'city' } },
+    400,
+    'validation_failed',
+    /层级/,
+  );
+  await refusedCleanly(
+    { method: 'PATCH', url: `/api/orgs/${town.id}`, payload: { type: 'branch' } },
+    400,
+    'validation_failed',
+    /下级组织/,
+  );
   const sibling = await village();
-  await refusedCleanly({ method: 'PATCH', url: `/api/orgs/${sibling.id}`, payload: { name: '甲一村团支部' } }, 409, 'conflict', /已有名为/);
+  await refusedCleanly(
+    { method: 'PATCH', url: `/api/orgs/${sibling.id}`, payload: { name: '甲一村团支部' } },
+    409,
+    'conflict',
+    /已有名为/,
+  );
   assert.deepEqual(await row(town.id), town);
 });
 
@@ -228,20 +358,38 @@ test("lowering an org's level beneath its children's is refused and changes noth
   const row = (id: number) => ctx.db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const county = await makeOrg(ctx, { parent: tree.cityA, name: '共青团丙县委员会' });
   await makeOrg(ctx, { parent: county, name: '共青团丙一镇委员会' });
-  await refusedCleanly({ method: 'PATCH', url: `/api/orgs/${county.id}`, payload: { level: 'village' } }, 400, 'validation_failed', /./);
+  await refusedCleanly(
+    { method: 'PATCH', url: `/api/orgs/${county.id}`, payload: { level: 'village' } },
+    400,
+    'validation_failed',
+    /./,
+  );
   assert.equal((await row(county.id)).level, 'county');
 });
 
 test('a move that would put an org under a lower-level org is refused and records nothing', async () => {
   const town = await makeOrg(ctx, { parent: tree.countyA, name: '共青团甲三镇委员会' });
-  const community = await makeOrg(ctx, { parent: tree.townA2, name: '甲二社区团委', level: 'village', type: 'committee' });
-  const options: Probe = { method: 'POST', url: `/api/orgs/${town.id}/moves`, payload: { toParentId: community.id, reason: '区划调整' } };
+  const community = await makeOrg(ctx, {
+    parent: tree.townA2,
+    name: '甲二社区团委',
+    level: 'village',
+    type: 'committee',
+  });
+  const options: Probe = {
+    method: 'POST',
+    url: `/api/orgs/${town.id}/moves`,
+    payload: { toParentId: community.id, reason: '区划调整' },
+  };
   await refusedCleanly(options, 400, 'invalid_move', /./);
 });
 
 test('a refused step of a multi-step change leaves the org, its history and the audit log as they were', async () => {
   const row = (id: number) => ctx.db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  const dissolve = (id: number): Probe => ({ method: 'POST', url: `/api/orgs/${id}/dissolve`, payload: { reason: '组织调整撤销' } });
+  const dissolve = (id: number): Probe => ({
+    method: 'POST',
+    url: `/api/orgs/${id}/dissolve`,
+    payload: { reason: '组织调整撤销' },
+  });
   const withMember = await village();
   await addMember(ctx, withMember);
   await refusedCleanly(dissolve(withMember.id), 409, 'org_not_empty', /1 名团员/);
@@ -250,25 +398,40 @@ test('a refused step of a multi-step change leaves the org, its history and the 
   await village(withChild);
   await refusedCleanly(dissolve(withChild.id), 409, 'org_not_empty', /1 个下级组织/);
   const moving = await village();
-  assert.equal((await requester.post(`/api/orgs/${moving.id}/moves`, { toParentId: tree.townA2.id, reason: '区划调整' })).statusCode, 201);
+  assert.equal(
+    (await requester.post(`/api/orgs/${moving.id}/moves`, { toParentId: tree.townA2.id, reason: '区划调整' }))
+      .statusCode,
+    201,
+  );
   await refusedCleanly(dissolve(moving.id), 409, 'move_pending', /待审批/);
   assert.equal((await row(moving.id)).status, 'active');
 
   // The last approval re-checks the target: dissolved meanwhile, the subtree must not move at all.
   const leaving = await village();
   const target = await makeOrg(ctx, { parent: tree.countyA, name: '共青团甲五镇委员会' });
-  const move = (await requester.post(`/api/orgs/${leaving.id}/moves`, { toParentId: target.id, reason: '区划调整' })).json<{ id: number }>();
+  const move = (
+    await requester.post(`/api/orgs/${leaving.id}/moves`, { toParentId: target.id, reason: '区划调整' })
+  ).json<{ id: number }>();
   assert.equal((await system.post(`/api/org-moves/${move.id}/approve`)).statusCode, 200);
   assert.equal((await system.post(`/api/orgs/${target.id}/dissolve`, { reason: '组织调整撤销' })).statusCode, 200);
   const before = await row(leaving.id);
   await refusedCleanly({ method: 'POST', url: `/api/org-moves/${move.id}/approve` }, 400, 'invalid_move', /已撤销/);
   assert.deepEqual(await row(leaving.id), before);
-  const status = await ctx.db.selectFrom('org_moves').select('status').where('id', '=', move.id).executeTakeFirstOrThrow();
+  const status = await ctx.db
+    .selectFrom('org_moves')
+    .select('status')
+    .where('id', '=', move.id)
+    .executeTakeFirstOrThrow();
   assert.equal(status.status, 'pending_new');
 });
 
 test('a duplicate username is refused whatever its case, and no user is created', async () => {
   const payload = { username: 'Twin.User', displayName: '重名', role: 'inspector', orgId: tree.townA1.id };
   assert.equal((await system.post('/api/users', payload)).statusCode, 201);
-  await refusedCleanly({ method: 'POST', url: '/api/users', payload: { ...payload, username: 'twin.user' } }, 409, 'conflict', /已被使用/);
+  await refusedCleanly(
+    { method: 'POST', url: '/api/users', payload: { ...payload, username: 'twin.user' } },
+    409,
+    'conflict',
+    /已被使用/,
+  );
 });

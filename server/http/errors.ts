@@ -17,8 +17,7 @@ export class AppError extends Error {
 export const notFound = (what = '对象') => new AppError('not_found', 404, `${what}不存在或无权访问`);
 export const forbidden = (message = '没有执行此操作的权限') => new AppError('forbidden', 403, message);
 export const conflict = (message: string, details?: unknown) => new AppError('conflict', 409, message, details);
-export const invalid = (message: string, details?: unknown) =>
-  new AppError('validation_failed', 400, message, details);
+export const invalid = (message: string, details?: unknown) => new AppError('validation_failed', 400, message, details);
 
 type Issue = { path: string; message: string };
 
@@ -32,7 +31,9 @@ function validationBody(error: FastifyError & { validation: { instancePath: stri
   return {
     error: {
       code: 'validation_failed',
-      message: first ? `请求参数有误：${first.path.split('.').slice(1).join('.') || first.path} ${first.message}` : '请求参数有误',
+      message: first
+        ? `请求参数有误：${first.path.split('.').slice(1).join('.') || first.path} ${first.message}`
+        : '请求参数有误',
       details: issues,
     },
   };

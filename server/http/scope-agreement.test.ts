@@ -38,7 +38,11 @@ for (let i = 0; orgs.size < 60; i++) {
 }
 const hasChildren = (id: number) => [...orgs.values()].some((o) => o.parent_id === id);
 for (const org of [...orgs.values()].filter((o) => !hasChildren(o.id) && random() < 0.25)) {
-  await ctx.db.updateTable('orgs').set({ status: 'dissolved', dissolved_at: new Date().toISOString() }).where('id', '=', org.id).execute();
+  await ctx.db
+    .updateTable('orgs')
+    .set({ status: 'dissolved', dissolved_at: new Date().toISOString() })
+    .where('id', '=', org.id)
+    .execute();
   dissolved.add(org.id);
 }
 const active = [...orgs.values()].filter((o) => !dissolved.has(o.id));
@@ -75,7 +79,10 @@ test('ids of orgs in the random tree share decimal prefixes, the case a path-pre
   assert.ok(ids.some((a) => ids.some((b) => a !== b && b.startsWith(a))));
   // And the run exercises every kind of record, so a seed that happens to build nothing cannot pass quietly.
   assert.ok(dissolved.size >= 1 && moves.size >= 4, `dissolved ${dissolved.size}, moves ${moves.size}`);
-  assert.ok(actors.some((a) => a.role === 'org_admin' && a.scope !== null), 'at least one scoped org admin');
+  assert.ok(
+    actors.some((a) => a.role === 'org_admin' && a.scope !== null),
+    'at least one scoped org admin',
+  );
 });
 
 for (const [index, actor] of actors.entries()) {
@@ -94,12 +101,18 @@ for (const [index, actor] of actors.entries()) {
       const items = response.json<{ items: { id: number }[] }>().items;
       assert.ok(items.length < 50, 'a truncated search would prove nothing');
       const wanted = expected.filter((id) => !dissolved.has(id) && orgs.get(id)!.name.includes(syllable));
-      assert.deepEqual(sorted(items.map((o) => o.id).filter((id) => orgs.has(id))), wanted, `search “${syllable}”, ${label(actor)}`);
+      assert.deepEqual(
+        sorted(items.map((o) => o.id).filter((id) => orgs.has(id))),
+        wanted,
+        `search “${syllable}”, ${label(actor)}`,
+      );
     }
 
     // Walking the listings down from the roots reaches exactly what the single check allows.
     const reached = new Set<number>();
-    const queue = ((await actor.client.get('/api/orgs/roots')).json<{ items: { id: number }[] }>()).items.map((o) => o.id);
+    const queue = (await actor.client.get('/api/orgs/roots'))
+      .json<{ items: { id: number }[] }>()
+      .items.map((o) => o.id);
     while (queue.length > 0) {
       const id = queue.shift()!;
       if (reached.has(id)) continue;
@@ -119,10 +132,15 @@ for (const [index, actor] of actors.entries()) {
     }
     // Users: the list against a no-op edit, which answers 200 for a visible user and 404 otherwise.
     const expectedUsers = sorted([...userOrg].filter(([, orgId]) => sees(actor.scope, orgId)).map(([id]) => id));
-    const listedUsers = users.json<{ items: { id: number }[] }>().items.map((u) => u.id).filter((id) => userOrg.has(id));
+    const listedUsers = users
+      .json<{ items: { id: number }[] }>()
+      .items.map((u) => u.id)
+      .filter((id) => userOrg.has(id));
     const editable: number[] = [];
     for (const id of userOrg.keys()) {
-      const name = (await ctx.db.selectFrom('users').select('display_name').where('id', '=', id).executeTakeFirstOrThrow()).display_name;
+      const name = (
+        await ctx.db.selectFrom('users').select('display_name').where('id', '=', id).executeTakeFirstOrThrow()
+      ).display_name;
       const status = (await actor.client.patch(`/api/users/${id}`, { displayName: name })).statusCode;
       assert.ok(status === 200 || status === 404, `${label(actor)} PATCH /api/users/${id}: ${status}`);
       if (status === 200) editable.push(id);
@@ -132,8 +150,13 @@ for (const [index, actor] of actors.entries()) {
 
     // Moves: visible when the org, its old or its new parent is; cancelling someone else's request is then a
     // 403 that changes nothing, and an invisible one is a 404.
-    const expectedMoves = sorted([...moves].filter(([, m]) => [m.orgId, m.fromId, m.toId].some((id) => sees(actor.scope, id))).map(([id]) => id));
-    const listedMoves = moveList.json<{ items: { id: number }[] }>().items.map((m) => m.id).filter((id) => moves.has(id));
+    const expectedMoves = sorted(
+      [...moves].filter(([, m]) => [m.orgId, m.fromId, m.toId].some((id) => sees(actor.scope, id))).map(([id]) => id),
+    );
+    const listedMoves = moveList
+      .json<{ items: { id: number }[] }>()
+      .items.map((m) => m.id)
+      .filter((id) => moves.has(id));
     const touchable: number[] = [];
     for (const id of moves.keys()) {
       const status = (await actor.client.post(`/api/org-moves/${id}/cancel`)).statusCode;

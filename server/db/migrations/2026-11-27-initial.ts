@@ -11,7 +11,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   const id = (col: ColumnDefinitionBuilder) => (pg ? col.primaryKey() : col.primaryKey().autoIncrement());
   const idType = pg ? 'serial' : 'integer';
   // Byte-wise ordering makes the materialized-path range query exact whatever the cluster's locale.
-  const pathCollation = (col: ColumnDefinitionBuilder) => (pg ? col.notNull().modifyFront(sql`collate "C"`) : col.notNull());
+  const pathCollation = (col: ColumnDefinitionBuilder) =>
+    pg ? col.notNull().modifyFront(sql`collate "C"`) : col.notNull();
 
   await db.schema
     .createTable('orgs')

@@ -40,13 +40,18 @@ test('failed logins are audited as failures and can be filtered', async () => {
   });
   const failures = (await auditor.get('/api/audit?action=auth.login&result=failure')).json().items;
   assert.ok(failures.length >= 1);
-  assert.ok(failures.every((r: { action: string; result: string }) => r.action === 'auth.login' && r.result === 'failure'));
+  assert.ok(
+    failures.every((r: { action: string; result: string }) => r.action === 'auth.login' && r.result === 'failure'),
+  );
   assert.equal(failures[0].details.username, 'ghost');
   assert.ok(!JSON.stringify(failures).includes('nope-nope-1'), 'passwords never reach the audit log');
 });
 
 test('paging walks back through the log without gaps', async () => {
-  for (let i = 0; i < 5; i++) await makeOrg(ctx, { parent: tree.townA2 }).then((o) => countyAdmin.patch(`/api/orgs/${o.id}`, { phone: `029-${i}` }));
+  for (let i = 0; i < 5; i++)
+    await makeOrg(ctx, { parent: tree.townA2 }).then((o) =>
+      countyAdmin.patch(`/api/orgs/${o.id}`, { phone: `029-${i}` }),
+    );
   const all = (await auditor.get('/api/audit?limit=200')).json().items.map((r: { id: number }) => r.id);
   const paged: number[] = [];
   let before: number | null = null;
@@ -64,7 +69,11 @@ test('the hash chain verifies, and an edited or deleted row breaks it at that ro
   const intact = (await auditor.get('/api/audit/verify')).json();
   assert.equal(intact.ok, true);
   assert.ok(intact.checked >= 5);
-  const victim = await ctx.db.selectFrom('audit_log').select(['id', 'details']).where('action', '=', 'org.create').executeTakeFirstOrThrow();
+  const victim = await ctx.db
+    .selectFrom('audit_log')
+    .select(['id', 'details'])
+    .where('action', '=', 'org.create')
+    .executeTakeFirstOrThrow();
   await ctx.db.updateTable('audit_log').set({ actor_name: 'someone-else' }).where('id', '=', victim.id).execute();
   const edited = (await auditor.get('/api/audit/verify')).json();
   assert.deepEqual([edited.ok, edited.firstBrokenId], [false, victim.id]);

@@ -10,7 +10,10 @@ export function auditRoutes({ db }: { db: Db }): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       '/api/audit',
-      { schema: { tags, summary: '审计日志', querystring: auditListQuery, response: { 200: auditListResponse } }, config: { permission: 'audit.read' } },
+      {
+        schema: { tags, summary: '审计日志', querystring: auditListQuery, response: { 200: auditListResponse } },
+        config: { permission: 'audit.read' },
+      },
       async (request) => {
         const { from, to, ...rest } = request.query;
         const iso = (value: string | undefined) => (value ? new Date(value).toISOString() : undefined);
@@ -20,7 +23,10 @@ export function auditRoutes({ db }: { db: Db }): FastifyPluginAsyncZod {
 
     app.get(
       '/api/audit/verify',
-      { schema: { tags, summary: '校验审计日志哈希链', response: { 200: auditVerifyResponse } }, config: { permission: 'audit.read' } },
+      {
+        schema: { tags, summary: '校验审计日志哈希链', response: { 200: auditVerifyResponse } },
+        config: { permission: 'audit.read' },
+      },
       async () => verifyAuditChain(db),
     );
   };

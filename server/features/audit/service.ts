@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import type { Db, Executor } from '../../db/schema.js';
 import { nowIso } from '../../db/tree.js';
 import type { Actor } from '../../http/actor.js';
-import { auditBatch, insertAudit, lastAudit, listAudit, lockAuditChain, type AuditFilter, type AuditRow } from './repo.js';
+import {
+  auditBatch,
+  insertAudit,
+  lastAudit,
+  listAudit,
+  lockAuditChain,
+  type AuditFilter,
+  type AuditRow,
+} from './repo.js';
 
 const genesisHash = '0'.repeat(64);
 
@@ -33,7 +41,9 @@ function rowHash(prevHash: string, row: HashedFields): string {
     row.ip,
     row.details,
   ];
-  return createHash('sha256').update(`${prevHash}\n${JSON.stringify(fields)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${prevHash}\n${JSON.stringify(fields)}`)
+    .digest('hex');
 }
 
 /**
@@ -88,7 +98,9 @@ export async function listAuditEntries(db: Db, filter: AuditFilter) {
 }
 
 /** Walks the whole chain in id order; an edited, inserted or deleted row breaks it at that row. */
-export async function verifyAuditChain(db: Db): Promise<{ ok: boolean; checked: number; firstBrokenId: number | null }> {
+export async function verifyAuditChain(
+  db: Db,
+): Promise<{ ok: boolean; checked: number; firstBrokenId: number | null }> {
   let prevHash = genesisHash;
   let afterId = 0;
   let checked = 0;

@@ -6,7 +6,11 @@ import { ensureFirstAdmin } from './service.js';
 
 const ctx = await createTestContext();
 
-function loginRequest(username: string, password: string, headers: Record<string, string> = { 'x-csrf-token': 'login' }) {
+function loginRequest(
+  username: string,
+  password: string,
+  headers: Record<string, string> = { 'x-csrf-token': 'login' },
+) {
   return ctx.app.inject({ method: 'POST', url: '/api/auth/login', headers, payload: { username, password } });
 }
 
@@ -24,13 +28,19 @@ test('the first start creates admin with a generated password that must be chang
   assert.equal(blocked.statusCode, 403);
   assert.equal(blocked.json().error.code, 'password_change_required');
   const weak = await ctx.app.inject({
-    method: 'POST', url: '/api/auth/password', cookies: { tj_sid: session.value }, headers: { 'x-csrf-token': csrf },
+    method: 'POST',
+    url: '/api/auth/password',
+    cookies: { tj_sid: session.value },
+    headers: { 'x-csrf-token': csrf },
     payload: { currentPassword: password, newPassword: '12345678' },
   });
   assert.equal(weak.statusCode, 400);
   assert.equal(weak.json().error.code, 'weak_password');
   const changed = await ctx.app.inject({
-    method: 'POST', url: '/api/auth/password', cookies: { tj_sid: session.value }, headers: { 'x-csrf-token': csrf },
+    method: 'POST',
+    url: '/api/auth/password',
+    cookies: { tj_sid: session.value },
+    headers: { 'x-csrf-token': csrf },
     payload: { currentPassword: password, newPassword: 'Sturdy-Password-2026' },
   });
   assert.equal(changed.statusCode, 200);
@@ -46,10 +56,19 @@ test('the first start creates admin with a generated password that must be chang
 
 test('stored password hashes are argon2id with m ≥ 19 MiB, t ≥ 2, p = 1', async () => {
   const user = await makeUser(ctx, { role: 'inspector', org: await makeOrg(ctx) });
-  const row = await ctx.db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+  const row = await ctx.db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', user.id)
+    .executeTakeFirstOrThrow();
   const [, algorithm, , params] = row.password_hash.split('$');
   assert.equal(algorithm, 'argon2id');
-  const values = Object.fromEntries(params.split(',').map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+  const values = Object.fromEntries(
+    params
+      .split(',')
+      .map((kv) => kv.split('='))
+      .map(([k, v]) => [k, Number(v)]),
+  );
   assert.ok(values.m >= 19456, `m=${values.m}`);
   assert.ok(values.t >= 2, `t=${values.t}`);
   assert.equal(values.p, 1);
@@ -65,7 +84,11 @@ test('unknown user and wrong password get identical answers; five failures lock 
   const locked = await loginRequest(user.username, testPassword);
   assert.equal(locked.statusCode, 401, 'the right password no longer works once locked');
   assert.deepEqual(locked.json(), unknown.json());
-  const row = await ctx.db.selectFrom('users').select('locked_until').where('id', '=', user.id).executeTakeFirstOrThrow();
+  const row = await ctx.db
+    .selectFrom('users')
+    .select('locked_until')
+    .where('id', '=', user.id)
+    .executeTakeFirstOrThrow();
   assert.ok(row.locked_until && row.locked_until > new Date().toISOString());
 });
 
@@ -81,7 +104,10 @@ test('the session id rotates at login and dies at logout', async () => {
   assert.equal(secondCookie.sameSite, 'Strict');
   // Logging in again from the same browser drops the session it had.
   const relogin = await ctx.app.inject({
-    method: 'POST', url: '/api/auth/login', cookies: { tj_sid: first.cookie }, headers: { 'x-csrf-token': 'login' },
+    method: 'POST',
+    url: '/api/auth/login',
+    cookies: { tj_sid: first.cookie },
+    headers: { 'x-csrf-token': 'login' },
     payload: { username: user.username, password: testPassword },
   });
   assert.equal(relogin.statusCode, 200);
@@ -95,10 +121,20 @@ test('state changes need the CSRF token and a same-origin request', async () => 
   const org = await makeOrg(ctx);
   const client = await login(ctx, await makeUser(ctx, { role: 'org_admin', org }));
   const body = { parentId: org.id, name: '共青团某镇委员会', type: 'committee', level: 'township' };
-  const noToken = await client.request({ method: 'POST', url: '/api/orgs', payload: body, headers: { 'x-csrf-token': '' } });
+  const noToken = await client.request({
+    method: 'POST',
+    url: '/api/orgs',
+    payload: body,
+    headers: { 'x-csrf-token': '' },
+  });
   assert.equal(noToken.statusCode, 403);
   assert.equal(noToken.json().error.code, 'csrf_failed');
-  const crossOrigin = await client.request({ method: 'POST', url: '/api/orgs', payload: body, headers: { origin: 'https://evil.example' } });
+  const crossOrigin = await client.request({
+    method: 'POST',
+    url: '/api/orgs',
+    payload: body,
+    headers: { origin: 'https://evil.example' },
+  });
   assert.equal(crossOrigin.statusCode, 403);
   const loginCsrf = await loginRequest('x', 'y', {});
   assert.equal(loginCsrf.statusCode, 403, 'a login form posted from another site is refused');

@@ -7,11 +7,28 @@ import { nowIso } from '../../db/tree.js';
 import type { Actor } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
-import { countUsers, findUserById, findUserByUsername, insertUser, updateUser, type UserWithOrg } from '../users/repo.js';
-import { checkPasswordPolicy, generatePassword, hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import {
+  countUsers,
+  findUserById,
+  findUserByUsername,
+  accountRow,
+  insertUser,
+  updateUser,
+  type UserWithOrg,
+} from '../users/repo.js';
+import {
+  checkPasswordPolicy,
+  generatePassword,
+  hashPassword,
+  verifyAgainstDummy,
+  verifyPassword,
+} from './passwords.js';
 import { deleteSession, deleteUserSessions, findSession, insertSession, touchSession } from './repo.js';
 
-export type SessionPolicy = Pick<Config, 'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'lockoutThreshold' | 'lockoutMinutes'>;
+export type SessionPolicy = Pick<
+  Config,
+  'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'lockoutThreshold' | 'lockoutMinutes'
+>;
 
 const invalidCredentials = () =>
   // One answer for unknown user, wrong password, locked or disabled account: nothing to enumerate.
@@ -76,7 +93,13 @@ export async function login(input: {
         failed_attempts: lockNow ? 0 : attempts,
         locked_until: lockNow ? minutesFromNow(policy.lockoutMinutes) : user.locked_until,
       });
-      if (lockNow) await recordAudit(db, null, { action: 'user.locked', objectType: 'user', objectId: user.id, orgId: user.org_id });
+      if (lockNow)
+        await recordAudit(db, null, {
+          action: 'user.locked',
+          objectType: 'user',
+          objectId: user.id,
+          orgId: user.org_id,
+        });
     }
     await failure(user.disabled ? 'disabled' : locked ? 'locked' : 'wrong_password', user);
     throw invalidCredentials();
@@ -87,11 +110,15 @@ export async function login(input: {
   const at = nowIso();
   await updateUser(db, user.id, { failed_attempts: 0, locked_until: null, last_login_at: at });
   const session = await openSession(db, { ...user, last_login_at: at }, policy, ip);
-  await recordAudit(db, { userId: user.id, username: user.username, orgId: user.org_id, ip }, {
-    action: 'auth.login',
-    objectType: 'user',
-    objectId: user.id,
-  });
+  await recordAudit(
+    db,
+    { userId: user.id, username: user.username, orgId: user.org_id, ip },
+    {
+      action: 'auth.login',
+      objectType: 'user',
+      objectId: user.id,
+    },
+  );
   return session;
 }
 
@@ -181,22 +208,18 @@ export function sessionPayload(session: { user: UserWithOrg; csrfToken: string }
 export async function ensureFirstAdmin(db: Db, configuredPassword: string | null): Promise<string | null> {
   if ((await countUsers(db)) > 0) return null;
   const password = configuredPassword ?? generatePassword();
-  const at = nowIso();
   await db.transaction().execute(async (trx) => {
-    const id = await insertUser(trx, {
-      username: 'admin',
-      display_name: '系统管理员',
-      role: 'system_admin',
-      org_id: null,
-      password_hash: await hashPassword(password),
-      must_change_password: 1,
-      failed_attempts: 0,
-      locked_until: null,
-      disabled: 0,
-      created_at: at,
-      updated_at: at,
-      last_login_at: null,
-    });
+    const id = await insertUser(
+      trx,
+      accountRow({
+        username: 'admin',
+        displayName: '系统管理员',
+        role: 'system_admin',
+        orgId: null,
+        passwordHash: await hashPassword(password),
+        mustChangePassword: true,
+      }),
+    );
     await recordAudit(trx, null, { action: 'user.bootstrap_admin', objectType: 'user', objectId: id, orgId: null });
   });
   return configuredPassword ? null : password;

@@ -19,7 +19,12 @@ async function countByLevel(): Promise<Record<string, number>> {
 
 test('Shaanxi at village depth: exactly the national division counts, and a second run adds none', async () => {
   const progress: ImportProgress[] = [];
-  const first = await importDivisions({ db, provinceCode: '61', depth: 'village', onProgress: (p) => progress.push(p) });
+  const first = await importDivisions({
+    db,
+    provinceCode: '61',
+    depth: 'village',
+    onProgress: (p) => progress.push(p),
+  });
   const expected = { province: 1, city: 10, county: 107, township: 1335, village: 20356 };
   assert.deepEqual(first.created, expected);
   assert.deepEqual(await countByLevel(), expected);

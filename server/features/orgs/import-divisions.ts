@@ -29,15 +29,16 @@ function readDivisions(provinceCode: string, depth: ImportDepth): Record<OrgLeve
   const data = openDivisionData();
   try {
     const province = data.prepare('select code, name from province where code = ?').get(provinceCode) as
-      | { code: string; name: string }
-      | undefined;
+      { code: string; name: string } | undefined;
     if (!province) throw new Error(`没有代码为 ${provinceCode} 的省级行政区`);
     const rank = importDepths.indexOf(depth);
     const rows = (table: string, parentColumn: string, level: number): Division[] =>
       rank < level
         ? []
         : (data
-            .prepare(`select code, name, ${parentColumn} as parentCode from ${table} where provinceCode = ? order by code`)
+            .prepare(
+              `select code, name, ${parentColumn} as parentCode from ${table} where provinceCode = ? order by code`,
+            )
             .all(provinceCode) as Division[]);
     return {
       province: [{ code: province.code, name: province.name, parentCode: null }],
@@ -60,7 +61,10 @@ function leagueName(level: OrgLevel, division: Division, cityName: string): { na
       return { name: `共青团${place}委员会`, type: 'committee' };
     case 'county':
       // Districts are known by their city (共青团西安市雁塔区委员会); counties and county-level cities stand alone.
-      return { name: place.endsWith('区') ? `共青团${cityName}${place}委员会` : `共青团${place}委员会`, type: 'committee' };
+      return {
+        name: place.endsWith('区') ? `共青团${cityName}${place}委员会` : `共青团${place}委员会`,
+        type: 'committee',
+      };
     case 'township':
       return /街道|办事处$/.test(place)
         ? { name: `共青团${place}工作委员会`, type: 'working_committee' }
@@ -125,7 +129,12 @@ export async function importDivisions(input: {
       const values: NewOrg[] = chunk.map((division) => {
         const { region, stat } = codes(level, division.code);
         const parentKey = parentStat(division);
-        const cityCode = level === 'county' ? division.parentCode! : level === 'township' ? countyCity.get(division.parentCode!) : undefined;
+        const cityCode =
+          level === 'county'
+            ? division.parentCode!
+            : level === 'township'
+              ? countyCity.get(division.parentCode!)
+              : undefined;
         const { name, type } = leagueName(level, division, cityNames.get(cityCode ?? '') ?? '');
         const parentId = parentKey === null ? null : known.get(importKey(parentKey));
         if (parentId === undefined) throw new Error(`上级区划 ${parentKey} 尚未导入`);

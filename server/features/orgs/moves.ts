@@ -4,7 +4,16 @@ import { isInSubtree, nowIso } from '../../db/tree.js';
 import { actorCan, actorSees, type Actor } from '../../http/actor.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { canDecideMove, canHaveChildren, isStrictlyInside, levelFitsParent } from './policy.js';
-import { findMove, findOrg, findPendingMoveOfOrg, insertMove, listMoves, moveSubtree, updateMove, type OrgRow } from './repo.js';
+import {
+  findMove,
+  findOrg,
+  findPendingMoveOfOrg,
+  insertMove,
+  listMoves,
+  moveSubtree,
+  updateMove,
+  type OrgRow,
+} from './repo.js';
 import { loadVisibleOrg, recordOrgChange } from './service.js';
 
 // Moving an org: requested by an admin whose subtree holds both the org and its new parent, approved first by
@@ -46,7 +55,14 @@ export async function requestMove(db: Db, actor: Actor, input: { id: number; toP
       new_decided_by: null,
       new_decided_at: null,
     });
-    await recordOrgChange(trx, actor, org, 'move_requested', { moveId, fromParentId: org.parent_id, toParentId: target.id, to: target.name, reason: input.reason }, at);
+    await recordOrgChange(
+      trx,
+      actor,
+      org,
+      'move_requested',
+      { moveId, fromParentId: org.parent_id, toParentId: target.id, to: target.name, reason: input.reason },
+      at,
+    );
     return { id: moveId };
   });
 }
@@ -96,7 +112,14 @@ export async function approveMove(db: Db, actor: Actor, id: number) {
     assertValidTarget(org, to);
     await moveSubtree(trx, org, to, at);
     await updateMove(trx, move.id, { status: 'done', new_decided_by: actor.userId, new_decided_at: at });
-    await recordOrgChange(trx, actor, org, 'move_approved_new', { moveId: move.id, parentId: { from: move.from_parent_id, to: to.id } }, at);
+    await recordOrgChange(
+      trx,
+      actor,
+      org,
+      'move_approved_new',
+      { moveId: move.id, parentId: { from: move.from_parent_id, to: to.id } },
+      at,
+    );
     return { status: 'done' as const };
   });
 }

@@ -15,7 +15,10 @@ test('a county admin sees its county as the root, with children counted', async 
   assert.deepEqual(root.counts, { children: 2, descendants: 3, members: 0 });
   const children = await countyAdmin.get(`/api/orgs/${tree.countyA.id}/children`);
   assert.deepEqual(
-    children.json().items.map((o: { name: string }) => o.name).sort(),
+    children
+      .json()
+      .items.map((o: { name: string }) => o.name)
+      .sort(),
     ['共青团甲一镇委员会', '共青团甲二镇委员会'].sort(),
   );
 });
@@ -23,7 +26,10 @@ test('a county admin sees its county as the root, with children counted', async 
 test('an org detail has its visible ancestors and what the actor may do', async () => {
   const detail = (await countyAdmin.get(`/api/orgs/${tree.villageA1.id}`)).json();
   // The breadcrumb starts at the top of the actor's own scope: the city above is not theirs to see.
-  assert.deepEqual(detail.ancestors.map((a: { name: string }) => a.name), ['共青团甲县委员会', '共青团甲一镇委员会']);
+  assert.deepEqual(
+    detail.ancestors.map((a: { name: string }) => a.name),
+    ['共青团甲县委员会', '共青团甲一镇委员会'],
+  );
   assert.deepEqual(detail.abilities, { update: true, createChild: false, dissolve: true, requestMove: true });
   const own = (await countyAdmin.get(`/api/orgs/${tree.countyA.id}`)).json();
   assert.equal(own.abilities.dissolve, false, 'nobody dissolves the top of their own scope');
@@ -34,10 +40,16 @@ test('an org detail has its visible ancestors and what the actor may do', async 
 
 test('search finds by name and by code, only inside the subtree, higher levels first', async () => {
   const byName = (await countyAdmin.get(`/api/orgs/search?q=${encodeURIComponent('一')}`)).json().items;
-  assert.deepEqual(byName.map((o: { name: string }) => o.name), ['共青团甲一镇委员会', '甲一村团支部']);
+  assert.deepEqual(
+    byName.map((o: { name: string }) => o.name),
+    ['共青团甲一镇委员会', '甲一村团支部'],
+  );
   assert.deepEqual(byName[1].pathNames, ['共青团甲县委员会', '共青团甲一镇委员会', '甲一村团支部']);
   const byCode = (await countyAdmin.get('/api/orgs/search?q=610101001')).json().items;
-  assert.deepEqual(byCode.map((o: { id: number }) => o.id), [tree.townA1.id]);
+  assert.deepEqual(
+    byCode.map((o: { id: number }) => o.id),
+    [tree.townA1.id],
+  );
   const wildcard = (await countyAdmin.get(`/api/orgs/search?q=${encodeURIComponent('%')}`)).json().items;
   assert.deepEqual(wildcard, [], 'LIKE wildcards in the query are literal');
   const empty = await countyAdmin.get('/api/orgs/search?q=');
@@ -62,7 +74,11 @@ test('create, rename and edit an org; every change is in its history', async () 
   const unchanged = await countyAdmin.patch(`/api/orgs/${id}`, { name: '新名村团支部' });
   assert.equal(unchanged.statusCode, 200);
   const history = (await countyAdmin.get(`/api/orgs/${id}/history`)).json().items;
-  assert.deepEqual(history.map((h: { action: string }) => h.action), ['update', 'create'], 'a no-op edit adds no history');
+  assert.deepEqual(
+    history.map((h: { action: string }) => h.action),
+    ['update', 'create'],
+    'a no-op edit adds no history',
+  );
   assert.deepEqual(history[0].changes.name, { from: '新建村团支部', to: '新名村团支部' });
   assert.equal(history[0].actorName, `测试用户${countyAdmin.user.username}`);
   const parent = (await countyAdmin.get(`/api/orgs/${tree.townA2.id}`)).json();
@@ -99,10 +115,16 @@ test('a move is requested, approved by the old parent, then the new parent, and 
   const village = await makeOrg(ctx, { parent: tree.townA1, name: '搬迁村团支部' });
   const oldTownAdmin = await loginAs(ctx, 'org_admin', tree.townA1);
   const newTownAdmin = await loginAs(ctx, 'org_admin', tree.townA2);
-  const requested = await countyAdmin.post(`/api/orgs/${village.id}/moves`, { toParentId: tree.townA2.id, reason: '行政区划调整' });
+  const requested = await countyAdmin.post(`/api/orgs/${village.id}/moves`, {
+    toParentId: tree.townA2.id,
+    reason: '行政区划调整',
+  });
   assert.equal(requested.statusCode, 201, requested.body);
   const moveId = requested.json().id as number;
-  const again = await countyAdmin.post(`/api/orgs/${village.id}/moves`, { toParentId: tree.townA2.id, reason: '重复申请' });
+  const again = await countyAdmin.post(`/api/orgs/${village.id}/moves`, {
+    toParentId: tree.townA2.id,
+    reason: '重复申请',
+  });
   assert.equal(again.json().error.code, 'move_pending');
 
   // The requester cannot approve, the new parent must wait for the old one.
@@ -116,11 +138,16 @@ test('a move is requested, approved by the old parent, then the new parent, and 
 
   const moved = (await countyAdmin.get(`/api/orgs/${village.id}`)).json();
   assert.equal(moved.parentId, tree.townA2.id);
-  assert.deepEqual(moved.ancestors.map((a: { name: string }) => a.name), ['共青团甲县委员会', '共青团甲二镇委员会']);
+  assert.deepEqual(
+    moved.ancestors.map((a: { name: string }) => a.name),
+    ['共青团甲县委员会', '共青团甲二镇委员会'],
+  );
   // The new parent's admin now sees it; the old parent's admin no longer does.
   assert.equal((await newTownAdmin.get(`/api/orgs/${village.id}`)).statusCode, 200);
   assert.equal((await oldTownAdmin.get(`/api/orgs/${village.id}`)).statusCode, 404);
-  const actions = (await countyAdmin.get(`/api/orgs/${village.id}/history`)).json().items.map((h: { action: string }) => h.action);
+  const actions = (await countyAdmin.get(`/api/orgs/${village.id}/history`))
+    .json()
+    .items.map((h: { action: string }) => h.action);
   assert.deepEqual(actions.slice(0, 3), ['move_approved_new', 'move_approved_old', 'move_requested']);
 });
 
@@ -129,15 +156,27 @@ test('a moved subtree keeps its descendants, paths and depths', async () => {
   const village = await makeOrg(ctx, { parent: town });
   const cityAdmin = await loginAs(ctx, 'org_admin', tree.cityA);
   const countyA2 = await makeOrg(ctx, { parent: tree.cityA, level: 'county', name: '共青团甲二县委员会' });
-  const moveId = (await cityAdmin.post(`/api/orgs/${town.id}/moves`, { toParentId: countyA2.id, reason: '区划调整' })).json().id;
+  const moveId = (
+    await cityAdmin.post(`/api/orgs/${town.id}/moves`, { toParentId: countyA2.id, reason: '区划调整' })
+  ).json().id;
   assert.equal((await countyAdmin.post(`/api/org-moves/${moveId}/approve`)).statusCode, 200);
   const newCountyAdmin = await loginAs(ctx, 'org_admin', countyA2);
   assert.equal((await newCountyAdmin.post(`/api/org-moves/${moveId}/approve`)).json().status, 'done');
-  const row = await ctx.db.selectFrom('orgs').select(['path', 'depth']).where('id', '=', village.id).executeTakeFirstOrThrow();
-  assert.equal(row.path, `${tree.province.path.slice(0, -1)}/${tree.cityA.id}/${countyA2.id}/${town.id}/${village.id}/`);
+  const row = await ctx.db
+    .selectFrom('orgs')
+    .select(['path', 'depth'])
+    .where('id', '=', village.id)
+    .executeTakeFirstOrThrow();
+  assert.equal(
+    row.path,
+    `${tree.province.path.slice(0, -1)}/${tree.cityA.id}/${countyA2.id}/${town.id}/${village.id}/`,
+  );
   assert.equal(row.depth, 4);
   const found = (await newCountyAdmin.get(`/api/orgs/search?q=${encodeURIComponent('搬家')}`)).json().items;
-  assert.deepEqual(found.map((o: { id: number }) => o.id), [town.id]);
+  assert.deepEqual(
+    found.map((o: { id: number }) => o.id),
+    [town.id],
+  );
 });
 
 test('moves that would break the tree are refused, and a rejection is recorded', async () => {
@@ -145,11 +184,19 @@ test('moves that would break the tree are refused, and a rejection is recorded',
   const village = await makeOrg(ctx, { parent: town });
   const intoOwnChild = await countyAdmin.post(`/api/orgs/${town.id}/moves`, { toParentId: village.id, reason: '测试' });
   assert.equal(intoOwnChild.json().error.code, 'invalid_move');
-  const underBranch = await countyAdmin.post(`/api/orgs/${village.id}/moves`, { toParentId: tree.villageA1.id, reason: '测试' });
+  const underBranch = await countyAdmin.post(`/api/orgs/${village.id}/moves`, {
+    toParentId: tree.villageA1.id,
+    reason: '测试',
+  });
   assert.equal(underBranch.json().error.code, 'invalid_move');
-  const outside = await countyAdmin.post(`/api/orgs/${village.id}/moves`, { toParentId: tree.townB1.id, reason: '测试' });
+  const outside = await countyAdmin.post(`/api/orgs/${village.id}/moves`, {
+    toParentId: tree.townB1.id,
+    reason: '测试',
+  });
   assert.equal(outside.statusCode, 404, 'a target outside the subtree looks missing');
-  const moveId = (await countyAdmin.post(`/api/orgs/${village.id}/moves`, { toParentId: tree.townA2.id, reason: '测试' })).json().id;
+  const moveId = (
+    await countyAdmin.post(`/api/orgs/${village.id}/moves`, { toParentId: tree.townA2.id, reason: '测试' })
+  ).json().id;
   const townAdmin = await loginAs(ctx, 'org_admin', town);
   const rejected = await townAdmin.post(`/api/org-moves/${moveId}/reject`, { reason: '群众不同意' });
   assert.equal(rejected.json().status, 'rejected');

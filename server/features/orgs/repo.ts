@@ -89,7 +89,10 @@ export async function countMembersDirect(db: Executor, orgId: number): Promise<n
 }
 
 /** Orgs whose name contains the text, or whose region / statistical code starts with it, inside a subtree. */
-export function searchOrgs(db: Executor, input: { q: string; scopePath: string | null; limit: number }): Promise<OrgRow[]> {
+export function searchOrgs(
+  db: Executor,
+  input: { q: string; scopePath: string | null; limit: number },
+): Promise<OrgRow[]> {
   let query = db.selectFrom('orgs').selectAll().where('status', '=', 'active');
   if (input.scopePath) {
     const [lower, upper] = subtreeRange(input.scopePath);
@@ -97,7 +100,9 @@ export function searchOrgs(db: Executor, input: { q: string; scopePath: string |
   }
   if (/^\d{2,12}$/.test(input.q)) {
     const prefix = input.q;
-    query = query.where((eb) => eb.or([eb('stat_code', 'like', `${prefix}%`), eb('region_code', 'like', `${prefix}%`)]));
+    query = query.where((eb) =>
+      eb.or([eb('stat_code', 'like', `${prefix}%`), eb('region_code', 'like', `${prefix}%`)]),
+    );
   } else {
     const escaped = input.q.replace(/[\\%_]/g, (c) => `\\${c}`);
     query = query.where(sql<boolean>`name like ${`%${escaped}%`} escape '\\'`);

@@ -75,9 +75,7 @@ export async function getOrgDetail(db: Db, actor: Actor, id: number) {
     ancestors,
     abilities: orgAbilities(actor, org, move !== undefined),
     pendingMove:
-      move && target
-        ? { id: move.id, toParentId: target.id, toParentName: target.name, status: move.status }
-        : null,
+      move && target ? { id: move.id, toParentId: target.id, toParentName: target.name, status: move.status } : null,
   };
 }
 
@@ -106,9 +104,16 @@ export async function listChildren(
 
 export async function search(db: Db, actor: Actor, input: { q: string; limit: number }) {
   const rows = await searchOrgs(db, { q: input.q, scopePath: actor.scopePath, limit: input.limit });
-  const ancestorsOf = await visibleAncestors(db, actor, rows.map((r) => r.path));
+  const ancestorsOf = await visibleAncestors(
+    db,
+    actor,
+    rows.map((r) => r.path),
+  );
   return {
-    items: rows.map((row) => ({ ...presentOrg(row), pathNames: [...ancestorsOf(row.path).map((a) => a.name), row.name] })),
+    items: rows.map((row) => ({
+      ...presentOrg(row),
+      pathNames: [...ancestorsOf(row.path).map((a) => a.name), row.name],
+    })),
   };
 }
 
@@ -136,7 +141,13 @@ export async function recordOrgChange(
   at = nowIso(),
 ): Promise<void> {
   await insertHistory(trx, { org_id: org.id, at, actor_id: actor.userId, action, changes: JSON.stringify(changes) });
-  await recordAudit(trx, actor, { action: `org.${action}`, objectType: 'org', objectId: org.id, orgId: org.id, details: changes });
+  await recordAudit(trx, actor, {
+    action: `org.${action}`,
+    objectType: 'org',
+    objectId: org.id,
+    orgId: org.id,
+    details: changes,
+  });
 }
 
 async function assertNameFree(db: Executor, parentId: number, name: string, exceptId?: number): Promise<void> {
@@ -160,7 +171,8 @@ export async function createOrg(db: Db, actor: Actor, body: CreateOrgBody) {
     if (parent) {
       assertActive(parent);
       if (!canHaveChildren(parent.type)) throw invalid('团支部、联合团支部下不能再设下级组织', { field: 'parentId' });
-      if (!levelFitsParent(body.level, parent.level)) throw invalid('下级组织的层级不能高于上级组织', { field: 'level' });
+      if (!levelFitsParent(body.level, parent.level))
+        throw invalid('下级组织的层级不能高于上级组织', { field: 'level' });
       await assertNameFree(trx, parent.id, body.name);
     } else if (actor.scopePath !== null) {
       throw new AppError('forbidden', 403, '只有系统管理员可以新建顶层组织');
@@ -185,7 +197,14 @@ export async function createOrg(db: Db, actor: Actor, body: CreateOrgBody) {
       dissolved_at: null,
     };
     const [id] = await insertOrgs(trx, [values]);
-    await recordOrgChange(trx, actor, { id }, 'create', { name: body.name, type: body.type, level: body.level, parentId: parent?.id ?? null }, at);
+    await recordOrgChange(
+      trx,
+      actor,
+      { id },
+      'create',
+      { name: body.name, type: body.type, level: body.level, parentId: parent?.id ?? null },
+      at,
+    );
     return (await findOrg(trx, id))!;
   });
 }
@@ -267,4 +286,3 @@ export async function dissolveOrg(db: Db, actor: Actor, id: number, reason: stri
     return (await findOrg(trx, org.id))!;
   });
 }
-

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/service.js';
 import { deleteUserSessions } from '../auth/repo.js';
 import { generatePassword, hashPassword } from '../auth/passwords.js';
 import { roleNeedsOrg } from './policy.js';
-import { findUserByUsername, insertUser, updateUser } from './repo.js';
+import { findUserByUsername, accountRow, insertUser, updateUser } from './repo.js';
 
 // Account work done by whoever runs the installation, from the command line: the only way to create or reset the
 // operator accounts (系统/安全/审计管理员). Audited with no actor and `via: "cli"`.
@@ -29,7 +29,11 @@ export async function createAccountFromCli(
     const org = await db
       .selectFrom('orgs')
       .select(['id', 'status'])
-      .where(/^\d{12}$/.test(input.org) ? 'stat_code' : 'id', '=', /^\d{12}$/.test(input.org) ? input.org : Number(input.org))
+      .where(
+        /^\d{12}$/.test(input.org) ? 'stat_code' : 'id',
+        '=',
+        /^\d{12}$/.test(input.org) ? input.org : Number(input.org),
+      )
       .executeTakeFirst();
     if (!org || org.status !== 'active') throw new Error(`找不到组织 ${input.org}`);
     orgId = org.id;
@@ -38,23 +42,25 @@ export async function createAccountFromCli(
   }
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
-  const at = nowIso();
   await db.transaction().execute(async (trx) => {
-    const id = await insertUser(trx, {
-      username,
-      display_name: input.displayName,
-      role: input.role,
-      org_id: orgId,
-      password_hash: passwordHash,
-      must_change_password: 1,
-      failed_attempts: 0,
-      locked_until: null,
-      disabled: 0,
-      created_at: at,
-      updated_at: at,
-      last_login_at: null,
+    const id = await insertUser(
+      trx,
+      accountRow({
+        username: username,
+        displayName: input.displayName,
+        role: input.role,
+        orgId: orgId,
+        passwordHash: passwordHash,
+        mustChangePassword: true,
+      }),
+    );
+    await recordAudit(trx, null, {
+      action: 'user.create',
+      objectType: 'user',
+      objectId: id,
+      orgId,
+      details: { username, role: input.role, via: 'cli' },
     });
-    await recordAudit(trx, null, { action: 'user.create', objectType: 'user', objectId: id, orgId, details: { username, role: input.role, via: 'cli' } });
   });
   return { password };
 }
@@ -65,9 +71,22 @@ export async function resetPasswordFromCli(db: Db, usernameInput: string): Promi
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, { password_hash: passwordHash, must_change_password: 1, failed_attempts: 0, locked_until: null, disabled: 0, updated_at: nowIso() });
+    await updateUser(trx, user.id, {
+      password_hash: passwordHash,
+      must_change_password: 1,
+      failed_attempts: 0,
+      locked_until: null,
+      disabled: 0,
+      updated_at: nowIso(),
+    });
     await deleteUserSessions(trx, user.id);
-    await recordAudit(trx, null, { action: 'user.reset_password', objectType: 'user', objectId: user.id, orgId: user.org_id, details: { via: 'cli' } });
+    await recordAudit(trx, null, {
+      action: 'user.reset_password',
+      objectType: 'user',
+      objectId: user.id,
+      orgId: user.org_id,
+      details: { via: 'cli' },
+    });
   });
   return { password };
 }

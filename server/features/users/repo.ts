@@ -66,3 +66,29 @@ export async function countUsers(db: Executor): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(total);
 }
+
+/** The row of a new account: fresh counters, not locked, not disabled, never logged in. */
+export function accountRow(input: {
+  username: string;
+  displayName: string;
+  role: UsersTable['role'];
+  orgId: number | null;
+  passwordHash: string;
+  mustChangePassword: boolean;
+}): Omit<UsersTable, 'id'> {
+  const at = new Date().toISOString();
+  return {
+    username: input.username,
+    display_name: input.displayName,
+    role: input.role,
+    org_id: input.orgId,
+    password_hash: input.passwordHash,
+    must_change_password: input.mustChangePassword ? 1 : 0,
+    failed_attempts: 0,
+    locked_until: null,
+    disabled: 0,
+    created_at: at,
+    updated_at: at,
+    last_login_at: null,
+  };
+}

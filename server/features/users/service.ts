@@ -9,7 +9,16 @@ import { deleteUserSessions } from '../auth/repo.js';
 import { generatePassword, hashPassword } from '../auth/passwords.js';
 import { findOrg } from '../orgs/repo.js';
 import { canAssignRole, roleNeedsOrg, seesUser } from './policy.js';
-import { findUserById, findUserByUsername, insertUser, listUsers, updateUser, type UserListFilter, type UserWithOrg } from './repo.js';
+import {
+  findUserById,
+  findUserByUsername,
+  accountRow,
+  insertUser,
+  listUsers,
+  updateUser,
+  type UserListFilter,
+  type UserWithOrg,
+} from './repo.js';
 
 export function presentUser(user: UserWithOrg) {
   return {
@@ -59,22 +68,24 @@ export async function createUser(db: Db, actor: Actor, body: z.infer<typeof crea
   return db.transaction().execute(async (trx) => {
     await assertAssignable(trx, actor, body.role, body.orgId);
     if (await findUserByUsername(trx, username)) throw conflict(`用户名“${username}”已被使用`);
-    const at = nowIso();
-    const id = await insertUser(trx, {
-      username,
-      display_name: body.displayName,
-      role: body.role,
-      org_id: body.orgId,
-      password_hash: passwordHash,
-      must_change_password: 1,
-      failed_attempts: 0,
-      locked_until: null,
-      disabled: 0,
-      created_at: at,
-      updated_at: at,
-      last_login_at: null,
+    const id = await insertUser(
+      trx,
+      accountRow({
+        username: username,
+        displayName: body.displayName,
+        role: body.role,
+        orgId: body.orgId,
+        passwordHash: passwordHash,
+        mustChangePassword: true,
+      }),
+    );
+    await recordAudit(trx, actor, {
+      action: 'user.create',
+      objectType: 'user',
+      objectId: id,
+      orgId: body.orgId,
+      details: { username, role: body.role },
     });
-    await recordAudit(trx, actor, { action: 'user.create', objectType: 'user', objectId: id, orgId: body.orgId, details: { username, role: body.role } });
     return { user: presentUser((await findUserById(trx, id))!), initialPassword: password };
   });
 }
@@ -90,15 +101,29 @@ export async function updateUserAccount(db: Db, actor: Actor, id: number, body: 
     const orgId = body.orgId === undefined ? user.org_id : body.orgId;
     if (body.role !== undefined || body.orgId !== undefined) await assertAssignable(trx, actor, role, orgId);
     const changes: Record<string, { from: unknown; to: unknown }> = {};
-    const next = { display_name: body.displayName, role: body.role, org_id: body.orgId, disabled: body.disabled === undefined ? undefined : body.disabled ? 1 : 0 };
+    const next = {
+      display_name: body.displayName,
+      role: body.role,
+      org_id: body.orgId,
+      disabled: body.disabled === undefined ? undefined : body.disabled ? 1 : 0,
+    };
     for (const [column, value] of Object.entries(next) as [keyof typeof next, unknown][]) {
       if (value !== undefined && value !== user[column]) changes[column] = { from: user[column], to: value };
     }
     if (Object.keys(changes).length === 0) return presentUser(user);
-    await updateUser(trx, id, { ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)), updated_at: nowIso() });
+    await updateUser(trx, id, {
+      ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)),
+      updated_at: nowIso(),
+    });
     // A disabled account, or one whose powers changed, starts again from a fresh login.
     if (changes.disabled || changes.role || changes.org_id) await deleteUserSessions(trx, id);
-    await recordAudit(trx, actor, { action: 'user.update', objectType: 'user', objectId: id, orgId: orgId, details: changes });
+    await recordAudit(trx, actor, {
+      action: 'user.update',
+      objectType: 'user',
+      objectId: id,
+      orgId: orgId,
+      details: changes,
+    });
     return presentUser((await findUserById(trx, id))!);
   });
 }
@@ -119,9 +144,20 @@ export async function resetPassword(db: Db, actor: Actor, id: number) {
   return db.transaction().execute(async (trx) => {
     const user = await loadVisibleUser(trx, actor, id);
     assertMayHandleSecurity(actor, user, 'reset');
-    await updateUser(trx, id, { password_hash: passwordHash, must_change_password: 1, failed_attempts: 0, locked_until: null, updated_at: nowIso() });
+    await updateUser(trx, id, {
+      password_hash: passwordHash,
+      must_change_password: 1,
+      failed_attempts: 0,
+      locked_until: null,
+      updated_at: nowIso(),
+    });
     await deleteUserSessions(trx, id);
-    await recordAudit(trx, actor, { action: 'user.reset_password', objectType: 'user', objectId: id, orgId: user.org_id });
+    await recordAudit(trx, actor, {
+      action: 'user.reset_password',
+      objectType: 'user',
+      objectId: id,
+      orgId: user.org_id,
+    });
     return { user: presentUser((await findUserById(trx, id))!), initialPassword: password };
   });
 }

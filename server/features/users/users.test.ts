@@ -9,11 +9,21 @@ const tree = await makeTree(ctx);
 const countyAdmin = await loginAs(ctx, 'org_admin', tree.countyA);
 
 function loginRequest(username: string, password: string) {
-  return ctx.app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'x-csrf-token': 'login' }, payload: { username, password } });
+  return ctx.app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    headers: { 'x-csrf-token': 'login' },
+    payload: { username, password },
+  });
 }
 
 test('an org admin creates a cadre account in its subtree; the generated password is shown once and must be changed', async () => {
-  const created = await countyAdmin.post('/api/users', { username: 'Town.Editor', displayName: '王芳', role: 'org_editor', orgId: tree.townA1.id });
+  const created = await countyAdmin.post('/api/users', {
+    username: 'Town.Editor',
+    displayName: '王芳',
+    role: 'org_editor',
+    orgId: tree.townA1.id,
+  });
   assert.equal(created.statusCode, 201, created.body);
   const { user, initialPassword } = created.json();
   assert.equal(user.username, 'town.editor', 'usernames are case-insensitive');
@@ -26,25 +36,51 @@ test('an org admin creates a cadre account in its subtree; the generated passwor
   assert.ok(!JSON.stringify(listed).includes('argon2'));
   const first = await loginRequest('town.editor', initialPassword);
   assert.equal(first.json().user.mustChangePassword, true);
-  const duplicate = await countyAdmin.post('/api/users', { username: 'town.editor', displayName: '重复', role: 'inspector', orgId: tree.townA1.id });
+  const duplicate = await countyAdmin.post('/api/users', {
+    username: 'town.editor',
+    displayName: '重复',
+    role: 'inspector',
+    orgId: tree.townA1.id,
+  });
   assert.equal(duplicate.statusCode, 409);
 });
 
 test('an org admin can neither place accounts outside its subtree nor hand out operator roles', async () => {
-  const outside = await countyAdmin.post('/api/users', { username: 'outsider', displayName: '外人', role: 'inspector', orgId: tree.townB1.id });
+  const outside = await countyAdmin.post('/api/users', {
+    username: 'outsider',
+    displayName: '外人',
+    role: 'inspector',
+    orgId: tree.townB1.id,
+  });
   assert.equal(outside.statusCode, 404);
-  const operator = await countyAdmin.post('/api/users', { username: 'sneaky', displayName: '越权', role: 'system_admin', orgId: null });
+  const operator = await countyAdmin.post('/api/users', {
+    username: 'sneaky',
+    displayName: '越权',
+    role: 'system_admin',
+    orgId: null,
+  });
   assert.equal(operator.statusCode, 403);
-  const noOrg = await countyAdmin.post('/api/users', { username: 'noorg', displayName: '无组织', role: 'inspector', orgId: null });
+  const noOrg = await countyAdmin.post('/api/users', {
+    username: 'noorg',
+    displayName: '无组织',
+    role: 'inspector',
+    orgId: null,
+  });
   assert.equal(noOrg.statusCode, 400);
-  const rows = await ctx.db.selectFrom('users').select('username').where('username', 'in', ['outsider', 'sneaky', 'noorg']).execute();
+  const rows = await ctx.db
+    .selectFrom('users')
+    .select('username')
+    .where('username', 'in', ['outsider', 'sneaky', 'noorg'])
+    .execute();
   assert.deepEqual(rows, []);
 });
 
 test('users are listed only inside the subtree; operators stay invisible to org admins', async () => {
   await makeUser(ctx, { role: 'inspector', org: tree.townB1, username: 'other-county' });
   await makeUser(ctx, { role: 'security_admin', username: 'sec-officer' });
-  const names = (await countyAdmin.get('/api/users?limit=200')).json().items.map((u: { username: string }) => u.username);
+  const names = (await countyAdmin.get('/api/users?limit=200'))
+    .json()
+    .items.map((u: { username: string }) => u.username);
   assert.ok(!names.includes('other-county'));
   assert.ok(!names.includes('sec-officer'));
   const systemAdmin = await loginAs(ctx, 'system_admin', null);
@@ -78,15 +114,30 @@ test('the security administrator unlocks a locked account and resets a password'
   assert.equal((await loginRequest(user.username, testPassword)).statusCode, 401);
   const fresh = await loginRequest(user.username, reset.json().initialPassword);
   assert.equal(fresh.json().user.mustChangePassword, true);
-  const create = await security.post('/api/users', { username: 'nope', displayName: '不行', role: 'inspector', orgId: tree.townA1.id });
+  const create = await security.post('/api/users', {
+    username: 'nope',
+    displayName: '不行',
+    role: 'inspector',
+    orgId: tree.townA1.id,
+  });
   assert.equal(create.statusCode, 403, 'the security administrator does not create accounts');
 });
 
 test('operator accounts come from the command line only, with a generated password to change at first login', async () => {
   const systemAdmin = await loginAs(ctx, 'system_admin', null);
-  const viaApi = await systemAdmin.post('/api/users', { username: 'api-auditor', displayName: '审计', role: 'audit_admin', orgId: null });
+  const viaApi = await systemAdmin.post('/api/users', {
+    username: 'api-auditor',
+    displayName: '审计',
+    role: 'audit_admin',
+    orgId: null,
+  });
   assert.equal(viaApi.statusCode, 403, 'the system administrator cannot mint an audit administrator');
-  const { password } = await createAccountFromCli(ctx.db, { username: 'cli-auditor', displayName: '审计员', role: 'audit_admin', org: null });
+  const { password } = await createAccountFromCli(ctx.db, {
+    username: 'cli-auditor',
+    displayName: '审计员',
+    role: 'audit_admin',
+    org: null,
+  });
   const first = await loginRequest('cli-auditor', password);
   assert.equal(first.statusCode, 200);
   assert.equal(first.json().user.role, 'audit_admin');
@@ -96,7 +147,11 @@ test('operator accounts come from the command line only, with a generated passwo
     /组织角色需要 --org/,
   );
   const security = await loginAs(ctx, 'security_admin', null);
-  const auditor = await ctx.db.selectFrom('users').select('id').where('username', '=', 'cli-auditor').executeTakeFirstOrThrow();
+  const auditor = await ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('username', '=', 'cli-auditor')
+    .executeTakeFirstOrThrow();
   assert.equal((await security.post(`/api/users/${auditor.id}/reset-password`)).statusCode, 403);
   const reset = await resetPasswordFromCli(ctx.db, 'cli-auditor');
   assert.equal((await loginRequest('cli-auditor', reset.password)).statusCode, 200);
