@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { desktop, launchBrowser, logIn, screenshot, withPage } from './browser.js';
+import { startServer, type E2eServer } from './server.js';
+
+describe('audit log', { timeout: 120_000 }, () => {
+  let server: E2eServer | undefined;
+  let browser: Browser | undefined;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the audit admin sees the logins, failed ones too, and the chain verifies intact', async () => {
+    const { zhouzhiAdmin, auditor } = server!.users;
+    const options = { viewport: desktop, serverOutput: () => server!.output() };
+    // Something to audit: a cadre logs in once with a wrong password, then with the right one.
+    await withPage(
+      browser!,
+      'audit-cadre-login',
+      async (page) => {
+        await page.goto(`${server!.url}/login`);
+        await page.locator('#username').fill(zhouzhiAdmin!.username);
+        await page.locator('#password').fill('Wrong-Password-1');
+        await page.locator('button[type="submit"]').click();
+        await page.getByTestId('login-error').waitFor();
+        await logIn(page, server!.url, zhouzhiAdmin!);
+      },
+      options,
+    );
+
+    await withPage(
+      browser!,
+      'audit-page',
+      async (page) => {
+        await logIn(page, server!.url, auditor!);
+        // The audit admin sees no org tree: their home is the audit log.
+        await page.waitForURL((url) => url.pathname === '/audit');
+        const rows = page.locator('.ant-table-row');
+        const cadreLogins = rows.filter({ hasText: 'auth.login' }).filter({ hasText: zhouzhiAdmin!.username });
+        await cadreLogins.first().waitFor();
+        const texts = await cadreLogins.allInnerTexts();
+        assert.ok(
+          texts.some((text) => text.includes('成功')),
+          'a successful login row',
+        );
+        assert.ok(
+          texts.some((text) => text.includes('失败')),
+          'a failed login row',
+        );
+        assert.ok(
+          texts.every((text) => text.includes('登录')),
+          'the action is named in Chinese',
+        );
+        // The auditor's own login is there too, newest first.
+        assert.match(await rows.first().innerText(), new RegExp(auditor!.username));
+        assert.equal(await page.getByTestId('org-tree').count(), 0);
+
+        await page.getByTestId('audit-verify').click();
+        const result = page.getByTestId('audit-verify-result');
+        await result.waitFor();
+        assert.match(await result.innerText(), /审计日志完整，共校验 \d+ 条/);
+        await screenshot(page, 'audit-verified-1440');
+      },
+      options,
+    );
+  });
+});
