@@ -1,0 +1,165 @@
+import {
+  AuditOutlined,
+  BranchesOutlined,
+  ClusterOutlined,
+  DownOutlined,
+  GlobalOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { App, Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
+import { useState } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { OrgNavigator } from '../features/orgs/OrgNavigator.js';
+import { useI18n } from './i18n.js';
+import { LogoMark } from './Logo.js';
+import { useCurrentSession, useSession } from './session.js';
+
+const siderWidth = 320;
+
+export function AppLayout() {
+  const screens = Grid.useBreakpoint();
+  // Until the first measurement, assume a desktop: a phone corrects it before anything is painted twice.
+  const narrow = screens.lg === false;
+  const [drawerOpen, setDrawerOpen] = useState(false);
+
+  return (
+    <Layout className="tj-shell">
+      <AppHeader onMenu={narrow ? () => setDrawerOpen(true) : undefined} />
+      <Layout>
+        {!narrow && (
+          <Layout.Sider width={siderWidth} theme="light" className="tj-sider">
+            <SideContent />
+          </Layout.Sider>
+        )}
+        <Layout.Content className="tj-content">
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+      {narrow && (
+        <Drawer
+          placement="left"
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          size={siderWidth}
+          closable={false}
+          styles={{ body: { padding: 0, display: 'flex', flexDirection: 'column' } }}
+        >
+          <SideContent onNavigate={() => setDrawerOpen(false)} />
+        </Drawer>
+      )}
+    </Layout>
+  );
+}
+
+function SideContent({ onNavigate }: { onNavigate?: () => void }) {
+  const { t } = useI18n();
+  const { can } = useSession();
+  const location = useLocation();
+  const section = '/' + (location.pathname.split('/')[1] ?? '');
+
+  const items: MenuProps['items'] = [
+    can('org.read') && { key: '/orgs', icon: <ClusterOutlined />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
+    can('org.move') && { key: '/moves', icon: <BranchesOutlined />, label: <Link to="/moves">{t('nav.moves')}</Link> },
+    can('user.read') && { key: '/users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> },
+    can('audit.read') && { key: '/audit', icon: <AuditOutlined />, label: <Link to="/audit">{t('nav.audit')}</Link> },
+  ].filter((item) => item !== false);
+
+  return (
+    <div className="tj-side">
+      <Menu mode="inline" selectedKeys={[section]} items={items} className="tj-side-menu" onClick={onNavigate} />
+      {can('org.read') && (
+        <>
+          <div className="tj-side-label">{t('nav.orgTree')}</div>
+          <OrgNavigator onNavigate={onNavigate} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function AppHeader({ onMenu }: { onMenu?: () => void }) {
+  const { t, lang, setLang } = useI18n();
+  const session = useCurrentSession();
+  const { logout } = useSession();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
+  const { user } = session;
+  const roleText = t(`role.${user.role}`);
+  const orgText = user.orgName ?? t('header.noOrg');
+
+  const menu: MenuProps['items'] = [
+    {
+      key: 'who',
+      disabled: true,
+      label: (
+        <div className="tj-user-card">
+          <div className="tj-user-card-name">{user.displayName}</div>
+          <div className="tj-user-card-meta">
+            {roleText} · {orgText}
+          </div>
+        </div>
+      ),
+    },
+    { type: 'divider' },
+    { key: 'password', icon: <KeyOutlined />, label: t('header.changePassword') },
+    { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout'), danger: true },
+  ];
+
+  const onMenuClick: MenuProps['onClick'] = ({ key }) => {
+    if (key === 'password') void navigate('/change-password');
+    if (key === 'logout') {
+      void logout().then(() => message.success(t('header.loggedOut')));
+    }
+  };
+
+  return (
+    <Layout.Header className="tj-header">
+      <div className="tj-header-left">
+        {onMenu && (
+          <Button
+            type="text"
+            className="tj-header-btn"
+            icon={<MenuOutlined />}
+            onClick={onMenu}
+            aria-label={t('nav.menu')}
+          />
+        )}
+        <Link to="/" className="tj-brand">
+          <LogoMark />
+          <span className="tj-brand-name">{t('app.name')}</span>
+          {screens.md && <span className="tj-brand-sub">{t('app.fullName').split(' · ')[1]}</span>}
+        </Link>
+      </div>
+      <div className="tj-header-right">
+        <Button
+          type="text"
+          className="tj-header-btn"
+          icon={<GlobalOutlined />}
+          onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+        >
+          {screens.sm ? t('header.language') : null}
+        </Button>
+        <Dropdown menu={{ items: menu, onClick: onMenuClick }} placement="bottomRight" trigger={['click']}>
+          <Button type="text" className="tj-header-btn tj-user-btn" data-testid="user-menu">
+            <Avatar size="small" icon={<UserOutlined />} className="tj-avatar" />
+            {screens.md && (
+              <span className="tj-user-inline">
+                <span className="tj-user-name">{user.displayName}</span>
+                <Tag variant="filled" className="tj-role-tag">
+                  {roleText}
+                </Tag>
+                {screens.xl && <span className="tj-user-org">{orgText}</span>}
+              </span>
+            )}
+            <DownOutlined style={{ fontSize: 10 }} />
+          </Button>
+        </Dropdown>
+      </div>
+    </Layout.Header>
+  );
+}
