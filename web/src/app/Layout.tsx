@@ -18,13 +18,17 @@ import { useI18n } from './i18n.js';
 import { LogoMark } from './Logo.js';
 import { useCurrentSession, useSession } from './session.js';
 
-const siderWidth = 320;
+// Room for the org tree's full names; operators without the tree get a plain, narrower menu.
+const treeSiderWidth = 320;
+const menuSiderWidth = 220;
 
 export function AppLayout() {
   const screens = Grid.useBreakpoint();
   // Until the first measurement, assume a desktop: a phone corrects it before anything is painted twice.
   const narrow = screens.lg === false;
   const [drawerOpen, setDrawerOpen] = useState(false);
+  const { can } = useSession();
+  const siderWidth = can('org.read') ? treeSiderWidth : menuSiderWidth;
 
   return (
     <Layout className="tj-shell">

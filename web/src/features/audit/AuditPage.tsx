@@ -170,7 +170,13 @@ export function AuditPage() {
             />
           ))}
         <Card variant="borderless">
-          <Form<FilterForm> form={form} layout="inline" onFinish={apply} style={{ rowGap: 12, marginBottom: 16 }}>
+          <Form<FilterForm>
+            form={form}
+            layout="inline"
+            className="tj-filter-form"
+            onFinish={apply}
+            style={{ rowGap: 12, marginBottom: 16 }}
+          >
             <Form.Item name="range" label={t('audit.range')}>
               <DatePicker.RangePicker
                 showTime={{ format: 'HH:mm' }}
@@ -236,7 +242,7 @@ export function AuditPage() {
                 ) : (
                   <Typography.Text type="secondary">{t('audit.noDetails')}</Typography.Text>
                 ),
-              rowExpandable: () => true,
+              rowExpandable: (item) => item.details !== null && Object.keys(item.details).length > 0,
             }}
           />
           <div style={{ textAlign: 'center', marginTop: 16 }}>

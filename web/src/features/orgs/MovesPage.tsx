@@ -45,18 +45,18 @@ export function MovesPage() {
   const [busy, setBusy] = useState<number | null>(null);
   const { data, loading, reload } = useLoad(() => orgApi.moves(scope), [scope]);
 
-  const afterDecision = async (move: MoveItem) => {
+  const afterDecision = async (status: MoveItem['status']) => {
     reload();
-    // A finished move changes two branches of the tree.
-    await Promise.all([tree.refresh(move.fromParentId), tree.refresh(move.toParentId)]);
+    // A finished move changes two branches of the tree and the counts above them.
+    if (status === 'done') await tree.refreshAll();
   };
 
-  const run = async (move: MoveItem, call: () => Promise<unknown>, done: string) => {
+  const run = async (move: MoveItem, call: () => Promise<{ status: MoveItem['status'] }>, done: string) => {
     setBusy(move.id);
     try {
-      await call();
+      const { status } = await call();
       void message.success(done);
-      await afterDecision(move);
+      await afterDecision(status);
     } catch {
       // The API client has shown the server's message.
     } finally {
@@ -214,10 +214,10 @@ export function MovesPage() {
         <RejectModal
           move={rejecting}
           onClose={() => setRejecting(null)}
-          onDone={(move) => {
+          onDone={() => {
             setRejecting(null);
             void message.success(t('moves.rejected'));
-            void afterDecision(move);
+            void afterDecision('rejected');
           }}
         />
       )}
@@ -225,15 +225,7 @@ export function MovesPage() {
   );
 }
 
-function RejectModal({
-  move,
-  onClose,
-  onDone,
-}: {
-  move: MoveItem;
-  onClose: () => void;
-  onDone: (move: MoveItem) => void;
-}) {
+function RejectModal({ move, onClose, onDone }: { move: MoveItem; onClose: () => void; onDone: () => void }) {
   const t = useT();
   const [form] = Form.useForm<{ reason: string }>();
   const [saving, setSaving] = useState(false);
@@ -244,7 +236,7 @@ function RejectModal({
     setError(null);
     try {
       await orgApi.rejectMove(move.id, reason.trim(), { quiet: true });
-      onDone(move);
+      onDone();
     } catch (err) {
       setError(errorMessage(err));
     } finally {

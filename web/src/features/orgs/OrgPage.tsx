@@ -105,7 +105,16 @@ export function OrgPage() {
   if (!valid) return <NotFound />;
   if (error && (!org || org.id !== id)) {
     return error.status === 404 || error.status === 403 ? (
-      <Result status="404" title={t('org.notFound')} subTitle={error.message} />
+      <Result
+        status="404"
+        title={t('org.notFound')}
+        subTitle={t('org.notFoundHint')}
+        extra={
+          <Link to="/orgs">
+            <Button type="primary">{t('org.backToTop')}</Button>
+          </Link>
+        }
+      />
     ) : (
       <Result status="error" title={error.message} extra={<Button onClick={reload}>{t('common.refresh')}</Button>} />
     );
@@ -219,7 +228,7 @@ export function OrgPage() {
         )}
         <Row gutter={[16, 16]}>
           {stats.map((stat) => (
-            <Col xs={24} sm={8} key={stat.key}>
+            <Col xs={8} key={stat.key}>
               <Card className="tj-stat-card" variant="borderless">
                 <Statistic
                   title={stat.title}

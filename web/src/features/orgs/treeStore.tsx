@@ -26,6 +26,8 @@ type TreeState = {
   reveal: (ancestorIds: number[]) => Promise<void>;
   /** Reloads a parent's children after a create, edit, dissolve or move. */
   refresh: (parent: number | null) => Promise<void>;
+  /** Reloads every opened branch: a finished move changes counts in places the page cannot name. */
+  refreshAll: () => Promise<void>;
 };
 
 const TreeContext = createContext<TreeState | null>(null);
@@ -126,6 +128,10 @@ export function OrgTreeProvider({ children }: { children: ReactNode }) {
     [fetchBranch],
   );
 
+  const refreshAll = useCallback(async () => {
+    await Promise.all(Array.from(loaded.current.keys(), (key) => fetchBranch(key, true)));
+  }, [fetchBranch]);
+
   const value = useMemo<TreeState>(
     () => ({
       branches,
@@ -138,8 +144,21 @@ export function OrgTreeProvider({ children }: { children: ReactNode }) {
       setExpanded,
       reveal,
       refresh,
+      refreshAll,
     }),
-    [branches, expanded, revealCount, rootsLoaded, loadRoots, loadChildren, loadMore, setExpanded, reveal, refresh],
+    [
+      branches,
+      expanded,
+      revealCount,
+      rootsLoaded,
+      loadRoots,
+      loadChildren,
+      loadMore,
+      setExpanded,
+      reveal,
+      refresh,
+      refreshAll,
+    ],
   );
   return <TreeContext.Provider value={value}>{children}</TreeContext.Provider>;
 }
