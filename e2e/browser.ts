@@ -45,6 +45,17 @@ export async function openPage(
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(shotsDir, { recursive: true });
+  // Let drawers, modals and toasts finish moving (spinners run forever, so they do not count), up to a bound.
+  await page
+    .waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
   await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: false });
 }
 

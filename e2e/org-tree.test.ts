@@ -97,10 +97,15 @@ describe('org tree', { timeout: 180_000 }, () => {
       await page.locator('.tj-page-breadcrumb').getByText(township.shortName!).waitFor();
       await screenshot(page, 'branch-page-1440');
 
-      // The same page on a phone.
+      // The same page on a phone, once the confirmation toast has gone; the tree is behind the menu button.
       await page.setViewportSize(phone);
       await title(page).filter({ hasText: branchName }).waitFor();
+      await page.locator('.ant-message-notice').waitFor({ state: 'detached' });
       await screenshot(page, 'branch-page-390');
+      await page.getByRole('button', { name: '菜单' }).click();
+      const drawer = page.locator('.ant-drawer-open');
+      await drawer.getByTestId('org-tree').getByText(branchName, { exact: true }).waitFor();
+      await screenshot(page, 'branch-menu-390');
     }));
 
   test('a cadre of another county can neither open nor find that branch', () =>
