@@ -1,0 +1,71 @@
+import type { Db } from '../server/db/schema.js';
+import { nowIso } from '../server/db/tree.js';
+import { hashPassword } from '../server/features/auth/passwords.js';
+import { insertUser } from '../server/features/users/repo.js';
+
+// What the benchmark lists and searches, drawn from the imported Shaanxi tree, and the accounts it logs in as.
+
+export type Fixtures = { cities: number[]; counties: number[]; provinceQueries: string[]; countyQueries: string[] };
+
+/** The county whose admin runs the scoped searches: 共青团西安市雁塔区委员会. */
+export const scopedCounty = { code: '610113', statCode: '610113000000', name: '雁塔区' };
+
+/** Ids to list and search terms drawn from the imported data, always the same ones (every n-th row by code). */
+export async function loadFixtures(db: Db): Promise<Fixtures> {
+  const level = (lvl: 'city' | 'county' | 'township' | 'village') =>
+    db
+      .selectFrom('orgs')
+      .select(['id', 'short_name', 'stat_code'])
+      .where('level', '=', lvl)
+      .orderBy('stat_code')
+      .execute();
+  const [cities, counties, townships, villages] = await Promise.all([
+    level('city'),
+    level('county'),
+    level('township'),
+    level('village'),
+  ]);
+  const everyNth = <T>(rows: T[], n: number) => rows.filter((_, i) => i % n === 0);
+  const inCounty = <T extends { stat_code: string | null }>(rows: T[]) =>
+    rows.filter((r) => r.stat_code!.startsWith(scopedCounty.code));
+  // What people type: a city or district, a generic word, a code or code prefix, and a term matching nothing.
+  const common = ['西安', '雁塔', '镇', '村', '街道', '社区', '北京', '6101', '610113', '61011300'];
+  const provinceQueries = [
+    ...common,
+    ...['61', '6108'],
+    ...everyNth(counties, 12).map((c) => c.short_name!.replace(/(自治县|区|县|市)$/, '')),
+    ...everyNth(villages, 2000).map((v) => v.short_name!.slice(0, 2)),
+    ...everyNth(townships, 150).map((t) => t.stat_code!.slice(0, 9)),
+  ];
+  // A county admin searches their own county: the same generic terms, then its own villages and townships.
+  const countyQueries = [
+    ...common,
+    ...everyNth(inCounty(villages), 20).map((v) => v.short_name!.slice(0, 2)),
+    ...everyNth(inCounty(townships), 3).map((t) => t.stat_code!.slice(0, 9)),
+  ];
+  return {
+    cities: cities.map((c) => c.id),
+    counties: counties.map((c) => c.id),
+    provinceQueries: [...new Set(provinceQueries)],
+    countyQueries: [...new Set(countyQueries)],
+  };
+}
+
+export async function createAdmin(db: Db, username: string, password: string, statCode: string): Promise<void> {
+  const org = await db.selectFrom('orgs').select('id').where('stat_code', '=', statCode).executeTakeFirstOrThrow();
+  const at = nowIso();
+  await insertUser(db, {
+    username,
+    display_name: username,
+    role: 'org_admin',
+    org_id: org.id,
+    password_hash: await hashPassword(password),
+    must_change_password: 0,
+    failed_attempts: 0,
+    locked_until: null,
+    disabled: 0,
+    created_at: at,
+    updated_at: at,
+    last_login_at: null,
+  });
+}
