@@ -45,36 +45,45 @@ export function OrgHome() {
     );
   }, [loadRoots]);
 
-  if (first === undefined) return <Spin size="large" className="tj-fullpage-spin" style={{ minHeight: 320 }} />;
+  if (first === undefined) {
+    return (
+      <div className="tj-center-block" style={{ minHeight: 360 }}>
+        <Spin size="large" />
+      </div>
+    );
+  }
   if (first !== null) return <Navigate to={`/orgs/${first}`} replace />;
   // Only an actor whose scope is everything (no org of their own) may create a top-level org.
   const mayCreateTop = can('org.write') && session?.user.orgId === null;
   return (
-    <div style={{ padding: 24 }}>
-      <Card>
-        <Empty description={t('org.noRoots')} style={{ padding: '48px 0' }}>
-          {mayCreateTop && (
-            <>
-              <p style={{ color: 'rgba(0,0,0,.45)' }}>{t('org.noRootsHint')}</p>
-              <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-                {t('org.action.createTop')}
-              </Button>
-            </>
-          )}
-        </Empty>
-      </Card>
-      {creating && (
-        <OrgFormModal
-          mode="create"
-          parent={null}
-          onClose={() => setCreating(false)}
-          onDone={(org: OrgSummary) => {
-            setCreating(false);
-            void refresh(null).then(() => navigate(`/orgs/${org.id}`));
-          }}
-        />
-      )}
-    </div>
+    <>
+      <PageHeader title={t('nav.orgs')} />
+      <div className="tj-page-body">
+        <Card variant="borderless">
+          <Empty description={t('org.noRoots')} style={{ padding: '48px 0' }}>
+            {mayCreateTop && (
+              <>
+                <p style={{ color: 'rgba(0,0,0,.45)' }}>{t('org.noRootsHint')}</p>
+                <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+                  {t('org.action.createTop')}
+                </Button>
+              </>
+            )}
+          </Empty>
+        </Card>
+        {creating && (
+          <OrgFormModal
+            mode="create"
+            parent={null}
+            onClose={() => setCreating(false)}
+            onDone={(org: OrgSummary) => {
+              setCreating(false);
+              void refresh(null).then(() => navigate(`/orgs/${org.id}`));
+            }}
+          />
+        )}
+      </div>
+    </>
   );
 }
 
