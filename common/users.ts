@@ -14,6 +14,8 @@ export const userItem = z.object({
   mustChangePassword: z.boolean(),
   lastLoginAt: z.string().nullable(),
   createdAt: z.string(),
+  /** What the actor may do to this account, so the UI hides what the server would refuse. */
+  abilities: z.object({ update: z.boolean(), resetPassword: z.boolean(), unlock: z.boolean() }),
 });
 export type UserItem = z.infer<typeof userItem>;
 

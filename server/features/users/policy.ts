@@ -21,3 +21,13 @@ export function seesUser(actor: Actor, user: Pick<UserWithOrg, 'org_path'>): boo
 export function roleNeedsOrg(role: Role): boolean {
   return !operatorRoles.includes(role);
 }
+
+/**
+ * Org admins reset and unlock the accounts of their subtree (not their own); the security admin unlocks anyone and
+ * resets every org account. Operator accounts are reset from the command line only: a reset hands its new
+ * password to whoever did it.
+ */
+export function mayHandleSecurity(actor: Actor, user: Pick<UserWithOrg, 'id' | 'role'>, action: 'reset' | 'unlock'): boolean {
+  if (actor.role === 'security_admin') return action === 'unlock' || roleNeedsOrg(user.role);
+  return user.id !== actor.userId && canAssignRole(actor, user.role);
+}

@@ -2,13 +2,13 @@ import type { z } from 'zod';
 import type { createUserBody, updateUserBody } from '../../../common/users.js';
 import type { Db, Executor } from '../../db/schema.js';
 import { nowIso } from '../../db/tree.js';
-import { actorSees, type Actor } from '../../http/actor.js';
+import { actorCan, actorSees, type Actor } from '../../http/actor.js';
 import { AppError, conflict, forbidden, invalid, notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { deleteUserSessions } from '../auth/repo.js';
 import { generatePassword, hashPassword } from '../auth/passwords.js';
 import { findOrg } from '../orgs/repo.js';
-import { canAssignRole, roleNeedsOrg, seesUser } from './policy.js';
+import { canAssignRole, mayHandleSecurity, roleNeedsOrg, seesUser } from './policy.js';
 import {
   findUserById,
   findUserByUsername,
@@ -20,7 +20,8 @@ import {
   type UserWithOrg,
 } from './repo.js';
 
-export function presentUser(user: UserWithOrg) {
+export function presentUser(actor: Actor, user: UserWithOrg) {
+  const locked = user.locked_until !== null && user.locked_until > nowIso();
   return {
     id: user.id,
     username: user.username,
@@ -29,10 +30,15 @@ export function presentUser(user: UserWithOrg) {
     orgId: user.org_id,
     orgName: user.org_name,
     disabled: user.disabled === 1,
-    locked: user.locked_until !== null && user.locked_until > nowIso(),
+    locked,
     mustChangePassword: user.must_change_password === 1,
     lastLoginAt: user.last_login_at,
     createdAt: user.created_at,
+    abilities: {
+      update: actorCan(actor, 'user.manage') && canAssignRole(actor, user.role),
+      resetPassword: actorCan(actor, 'user.security') && mayHandleSecurity(actor, user, 'reset'),
+      unlock: locked && actorCan(actor, 'user.security') && mayHandleSecurity(actor, user, 'unlock'),
+    },
   };
 }
 
@@ -58,7 +64,7 @@ async function assertAssignable(db: Executor, actor: Actor, role: UserWithOrg['r
 export async function listVisibleUsers(db: Db, actor: Actor, filter: Omit<UserListFilter, 'scopePath'>) {
   const { rows, total } = await listUsers(db, { ...filter, scopePath: actor.scopePath });
   // Org-scoped actors never see the operators (who have no org, hence no path inside any subtree).
-  return { items: rows.map(presentUser), total };
+  return { items: rows.map((row) => presentUser(actor, row)), total };
 }
 
 export async function createUser(db: Db, actor: Actor, body: z.infer<typeof createUserBody>) {
@@ -86,7 +92,7 @@ export async function createUser(db: Db, actor: Actor, body: z.infer<typeof crea
       orgId: body.orgId,
       details: { username, role: body.role },
     });
-    return { user: presentUser((await findUserById(trx, id))!), initialPassword: password };
+    return { user: presentUser(actor, (await findUserById(trx, id))!), initialPassword: password };
   });
 }
 
@@ -110,7 +116,7 @@ export async function updateUserAccount(db: Db, actor: Actor, id: number, body: 
     for (const [column, value] of Object.entries(next) as [keyof typeof next, unknown][]) {
       if (value !== undefined && value !== user[column]) changes[column] = { from: user[column], to: value };
     }
-    if (Object.keys(changes).length === 0) return presentUser(user);
+    if (Object.keys(changes).length === 0) return presentUser(actor, user);
     await updateUser(trx, id, {
       ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)),
       updated_at: nowIso(),
@@ -124,17 +130,12 @@ export async function updateUserAccount(db: Db, actor: Actor, id: number, body: 
       orgId: orgId,
       details: changes,
     });
-    return presentUser((await findUserById(trx, id))!);
+    return presentUser(actor, (await findUserById(trx, id))!);
   });
 }
 
-/**
- * Org admins reset and unlock the accounts of their subtree; the security admin those of every org account.
- * Operator accounts are reset from the command line only: a reset hands its new password to whoever did it.
- */
 function assertMayHandleSecurity(actor: Actor, user: UserWithOrg, action: 'reset' | 'unlock'): void {
-  if (actor.role === 'security_admin' && (action === 'unlock' || roleNeedsOrg(user.role))) return;
-  if (user.id !== actor.userId && canAssignRole(actor, user.role)) return;
+  if (mayHandleSecurity(actor, user, action)) return;
   throw forbidden(action === 'reset' ? '无权重置该用户的密码（管理员账户请在服务器命令行重置）' : '无权解锁该用户');
 }
 
@@ -158,7 +159,7 @@ export async function resetPassword(db: Db, actor: Actor, id: number) {
       objectId: id,
       orgId: user.org_id,
     });
-    return { user: presentUser((await findUserById(trx, id))!), initialPassword: password };
+    return { user: presentUser(actor, (await findUserById(trx, id))!), initialPassword: password };
   });
 }
 
@@ -168,6 +169,6 @@ export async function unlockUser(db: Db, actor: Actor, id: number) {
     assertMayHandleSecurity(actor, user, 'unlock');
     await updateUser(trx, id, { failed_attempts: 0, locked_until: null, updated_at: nowIso() });
     await recordAudit(trx, actor, { action: 'user.unlock', objectType: 'user', objectId: id, orgId: user.org_id });
-    return presentUser((await findUserById(trx, id))!);
+    return presentUser(actor, (await findUserById(trx, id))!);
   });
 }

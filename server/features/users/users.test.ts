@@ -156,3 +156,17 @@ test('operator accounts come from the command line only, with a generated passwo
   const reset = await resetPasswordFromCli(ctx.db, 'cli-auditor');
   assert.equal((await loginRequest('cli-auditor', reset.password)).statusCode, 200);
 });
+
+test('each listed account says what the actor may do with it', async () => {
+  const editor = await makeUser(ctx, { role: 'org_editor', org: tree.townA1, username: 'abilities-editor' });
+  for (let i = 0; i < 5; i++) await loginRequest(editor.username, 'wrong-password-1');
+  const asAdmin = (await countyAdmin.get('/api/users?q=abilities-editor')).json().items[0];
+  assert.deepEqual(asAdmin.abilities, { update: true, resetPassword: true, unlock: true });
+  const self = (await countyAdmin.get(`/api/users?q=${countyAdmin.user.username}`)).json().items[0];
+  assert.deepEqual(self.abilities, { update: true, resetPassword: false, unlock: false });
+  const security = await loginAs(ctx, 'security_admin', null);
+  const operators = (await security.get('/api/users?q=cli-auditor')).json().items;
+  assert.deepEqual(operators[0].abilities, { update: false, resetPassword: false, unlock: false });
+  const asSecurity = (await security.get('/api/users?q=abilities-editor')).json().items[0];
+  assert.deepEqual(asSecurity.abilities, { update: false, resetPassword: true, unlock: true });
+});

@@ -2,7 +2,7 @@ import { EditOutlined, KeyOutlined, PlusOutlined, UnlockOutlined } from '@ant-de
 import { App, Button, Card, Empty, Input, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { orgRoles, type Role } from '../../../../common/domain.js';
+import type { Role } from '../../../../common/domain.js';
 import type { UserItem } from '../../../../common/users.js';
 import { formatCount, formatDateTime } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
@@ -23,7 +23,6 @@ const roleColors: Record<Role, string> = {
   audit_admin: 'geekblue',
 };
 
-const isOrgRole = (role: Role) => orgRoles.includes(role);
 
 export function UsersPage() {
   const t = useT();
@@ -45,14 +44,10 @@ export function UsersPage() {
     [me.orgId, me.orgName],
   );
 
-  // The contract gives no per-user abilities, so these mirror the server's rules to hide what it would refuse:
-  // only org roles are managed through the app; operators are handled on the command line.
-  const mayEdit = (user: UserItem) => can('user.manage') && isOrgRole(user.role);
-  const mayReset = (user: UserItem) => can('user.security') && isOrgRole(user.role) && user.id !== me.id;
-  const mayUnlock = (user: UserItem) =>
-    user.locked &&
-    can('user.security') &&
-    (me.role === 'security_admin' || (isOrgRole(user.role) && user.id !== me.id));
+  // The server says per account what the actor may do; buttons it would refuse are not shown.
+  const mayEdit = (user: UserItem) => user.abilities.update;
+  const mayReset = (user: UserItem) => user.abilities.resetPassword;
+  const mayUnlock = (user: UserItem) => user.abilities.unlock;
 
   const reset = (user: UserItem) =>
     modal.confirm({
