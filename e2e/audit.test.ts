@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { desktop, launchBrowser, logIn, screenshot, withPage } from './browser.js';
+import { desktop, launchBrowser, logIn, screenshot, submitLogin, withPage } from './browser.js';
 import { startServer, type E2eServer } from './server.js';
 
 describe('audit log', { timeout: 120_000 }, () => {
@@ -25,10 +25,7 @@ describe('audit log', { timeout: 120_000 }, () => {
       browser!,
       'audit-cadre-login',
       async (page) => {
-        await page.goto(`${server!.url}/login`);
-        await page.locator('#username').fill(zhouzhiAdmin!.username);
-        await page.locator('#password').fill('Wrong-Password-1');
-        await page.locator('button[type="submit"]').click();
+        await submitLogin(page, server!.url, { username: zhouzhiAdmin!.username, password: 'Wrong-Password-1' });
         await page.getByTestId('login-error').waitFor();
         await logIn(page, server!.url, zhouzhiAdmin!);
       },

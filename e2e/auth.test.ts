@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { desktop, launchBrowser, logIn, phone, screenshot, withPage } from './browser.js';
+import { desktop, launchBrowser, logIn, phone, screenshot, submitLogin, withPage } from './browser.js';
 import { firstAdminPassword, startServer, type E2eServer } from './server.js';
 
 // A first start: no account but the system administrator the server creates from TUANJIAN_ADMIN_PASSWORD.
@@ -26,9 +26,7 @@ describe('logging in', { timeout: 120_000 }, () => {
       await page.goto(`${server!.url}/`);
       // Anyone not logged in lands on the login form.
       await page.waitForURL((url) => url.pathname === '/login');
-      await page.locator('#username').fill('admin');
-      await page.locator('#password').fill('not-the-password');
-      await page.locator('button[type="submit"]').click();
+      await submitLogin(page, server!.url, { username: 'admin', password: 'not-the-password' });
       const error = page.getByTestId('login-error');
       await error.waitFor();
       const text = await error.innerText();

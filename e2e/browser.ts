@@ -59,12 +59,21 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: false });
 }
 
-/** Logs in through the form, as a person does, and waits until the app has left the login page. */
-export async function logIn(page: Page, baseUrl: string, user: { username: string; password: string }): Promise<void> {
+/** Fills the login form and submits it, as a person does; what follows is for the caller to check. */
+export async function submitLogin(
+  page: Page,
+  baseUrl: string,
+  user: { username: string; password: string },
+): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.locator('#username').fill(user.username);
   await page.locator('#password').fill(user.password);
   await page.locator('button[type="submit"]').click();
+}
+
+/** Logs in through the form and waits until the app has left the login page. */
+export async function logIn(page: Page, baseUrl: string, user: { username: string; password: string }): Promise<void> {
+  await submitLogin(page, baseUrl, user);
   await page.waitForURL((url) => url.pathname !== '/login');
 }
 

@@ -27,7 +27,11 @@ export function roleNeedsOrg(role: Role): boolean {
  * resets every org account. Operator accounts are reset from the command line only: a reset hands its new
  * password to whoever did it.
  */
-export function mayHandleSecurity(actor: Actor, user: Pick<UserWithOrg, 'id' | 'role'>, action: 'reset' | 'unlock'): boolean {
+export function mayHandleSecurity(
+  actor: Actor,
+  user: Pick<UserWithOrg, 'id' | 'role'>,
+  action: 'reset' | 'unlock',
+): boolean {
   if (actor.role === 'security_admin') return action === 'unlock' || roleNeedsOrg(user.role);
   return user.id !== actor.userId && canAssignRole(actor, user.role);
 }

@@ -23,7 +23,6 @@ const roleColors: Record<Role, string> = {
   audit_admin: 'geekblue',
 };
 
-
 export function UsersPage() {
   const t = useT();
   const { modal, message } = App.useApp();
