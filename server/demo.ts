@@ -12,7 +12,7 @@ const demoCountyStat = '610124000000'; // 周至县
  * province at once. Idempotent; the demo password is generated (or TUANJIAN_DEMO_PASSWORD) and printed.
  */
 export async function loadDemo(db: Db, print: (line: string) => void): Promise<void> {
-  print('  演示数据：正在导入陕西省团组织树（首次约需半分钟）……');
+  print('  演示数据：正在导入陕西省团组织树（首次需几秒钟）……');
   const result = await importDivisions({ db, provinceCode: '61', depth: 'village' });
   const created = Object.values(result.created).reduce((a, b) => a + b, 0);
   print(`  演示数据：新建 ${created} 个组织，已有 ${Object.values(result.existing).reduce((a, b) => a + b, 0)} 个`);
