@@ -278,7 +278,10 @@ export function OrgPage() {
           mode="create"
           parent={org}
           onClose={() => setDialog(null)}
-          onDone={() => void changed([org.id, parentId])}
+          onDone={() =>
+            // The new child shows at once: the org's own branch opens in the tree, whether it was open or not.
+            void changed([org.id, parentId]).then(() => tree.reveal([...org.ancestors.map((a) => a.id), org.id]))
+          }
         />
       )}
       {dialog === 'edit' && (
