@@ -60,7 +60,14 @@ export async function requestMove(db: Db, actor: Actor, input: { id: number; toP
       actor,
       org,
       'move_requested',
-      { moveId, fromParentId: org.parent_id, toParentId: target.id, to: target.name, reason: input.reason },
+      {
+        moveId,
+        from: (await findOrg(trx, org.parent_id))?.name ?? null,
+        to: target.name,
+        fromParentId: org.parent_id,
+        toParentId: target.id,
+        reason: input.reason,
+      },
       at,
     );
     return { id: moveId };
@@ -117,7 +124,11 @@ export async function approveMove(db: Db, actor: Actor, id: number) {
       actor,
       org,
       'move_approved_new',
-      { moveId: move.id, parentId: { from: move.from_parent_id, to: to.id } },
+      {
+        moveId: move.id,
+        parent: { from: loaded.from.name, to: to.name },
+        parentId: { from: move.from_parent_id, to: to.id },
+      },
       at,
     );
     return { status: 'done' as const };

@@ -202,7 +202,13 @@ export async function createOrg(db: Db, actor: Actor, body: CreateOrgBody) {
       actor,
       { id },
       'create',
-      { name: body.name, type: body.type, level: body.level, parentId: parent?.id ?? null },
+      {
+        name: body.name,
+        type: body.type,
+        level: body.level,
+        parent: parent?.name ?? null,
+        parentId: parent?.id ?? null,
+      },
       at,
     );
     return (await findOrg(trx, id))!;

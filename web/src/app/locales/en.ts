@@ -91,6 +91,7 @@ export const en: Record<keyof typeof zh, string> = {
   'history.move_cancelled': 'Request withdrawn',
   'history.field.reason': 'Reason',
   'history.field.to': 'Moving to',
+  'history.field.from': 'Old parent',
   'history.field.source': 'Source',
   'history.field.moveId': 'Request no.',
   'history.field.fromParentId': 'Old parent',

@@ -88,6 +88,7 @@ export const zh = {
   'history.move_cancelled': '撤回申请',
   'history.field.reason': '原因',
   'history.field.to': '调整到',
+  'history.field.from': '原上级',
   'history.field.source': '来源',
   'history.field.moveId': '申请编号',
   'history.field.fromParentId': '原上级',

@@ -35,6 +35,8 @@ const fieldLabels: Record<string, MessageKey> = {
   toParentId: 'history.field.toParentId',
   reason: 'history.field.reason',
   to: 'history.field.to',
+  from: 'history.field.from',
+  parent: 'org.field.parent',
   source: 'history.field.source',
   moveId: 'history.field.moveId',
 };
@@ -76,7 +78,12 @@ export function OrgHistory({ orgId, version }: { orgId: number; version: number 
 }
 
 function ChangeList({ changes, t }: { changes: Record<string, unknown>; t: Translate }) {
-  const rows = Object.entries(changes).filter(([field]) => field !== 'moveId');
+  // Newer entries carry org names beside the ids; where a name is there, the bare id adds nothing.
+  const named = (field: string) =>
+    (field === 'parentId' && 'parent' in changes) ||
+    (field === 'fromParentId' && 'from' in changes) ||
+    (field === 'toParentId' && 'to' in changes);
+  const rows = Object.entries(changes).filter(([field]) => field !== 'moveId' && !named(field));
   if (rows.length === 0) return null;
   return (
     <ul className="tj-change-list">
