@@ -32,6 +32,7 @@ export async function createTarget(dialect: Dialect, adminUrl: string): Promise<
   try {
     await adminQuery(`create database ${name}`);
   } catch (error) {
+    await removeDir();
     const hint =
       'is PostgreSQL running (pg_ctlcluster 15 main start) and does the URL name a role allowed to create databases?';
     throw new Error(`cannot create ${name} via ${redact(adminUrl)}: ${String(error)}; ${hint}`);
