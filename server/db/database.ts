@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import pg from 'pg';
 import type { Database, Db } from './schema.js';
 import * as initial from './migrations/2026-11-27-initial.js';
+import * as treeReadIndexes from './migrations/2026-11-28-tree-read-indexes.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -53,6 +54,7 @@ export function configureSqlite(sqlite: SQLite.Database): void {
 
 const migrations: Record<string, Migration> = {
   '2026-11-27-initial': initial,
+  '2026-11-28-tree-read-indexes': treeReadIndexes,
 };
 
 /** Runs pending migrations under Kysely's migration lock, so that several instances may start at once. */
