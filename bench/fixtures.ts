@@ -1,7 +1,6 @@
 import type { Db } from '../server/db/schema.js';
-import { nowIso } from '../server/db/tree.js';
 import { hashPassword } from '../server/features/auth/passwords.js';
-import { insertUser } from '../server/features/users/repo.js';
+import { accountRow, insertUser } from '../server/features/users/repo.js';
 
 // What the benchmark lists and searches, drawn from the imported Shaanxi tree, and the accounts it logs in as.
 
@@ -53,19 +52,15 @@ export async function loadFixtures(db: Db): Promise<Fixtures> {
 
 export async function createAdmin(db: Db, username: string, password: string, statCode: string): Promise<void> {
   const org = await db.selectFrom('orgs').select('id').where('stat_code', '=', statCode).executeTakeFirstOrThrow();
-  const at = nowIso();
-  await insertUser(db, {
-    username,
-    display_name: username,
-    role: 'org_admin',
-    org_id: org.id,
-    password_hash: await hashPassword(password),
-    must_change_password: 0,
-    failed_attempts: 0,
-    locked_until: null,
-    disabled: 0,
-    created_at: at,
-    updated_at: at,
-    last_login_at: null,
-  });
+  await insertUser(
+    db,
+    accountRow({
+      username,
+      displayName: username,
+      role: 'org_admin',
+      orgId: org.id,
+      passwordHash: await hashPassword(password),
+      mustChangePassword: false,
+    }),
+  );
 }

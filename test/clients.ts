@@ -1,10 +1,9 @@
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../common/domain.js';
 import type { OrgRow } from '../server/features/orgs/repo.js';
-import { makeUser, testPassword, type Client, type TestUser } from './factories.js';
+import { login, makeUser, testPassword, type Client, type TestUser } from './factories.js';
 import type { TestContext } from './harness.js';
 
-// Security tests need dozens of sessions in one file. The login route allows 20 attempts a minute per address
+// Security tests need dozens of sessions in one file. The login route allows TUANJIAN_LOGIN_RATE_LIMIT (30) attempts a minute per address
 // (covered by the auth tests), so each session here logs in from an address of its own; otherwise these
 // clients behave exactly like factories.login: session cookie plus CSRF token on every request.
 
@@ -16,33 +15,8 @@ export function nextAddress(): string {
   return `10.${(addressCounter >> 16) & 255}.${(addressCounter >> 8) & 255}.${addressCounter & 255}`;
 }
 
-export async function loginFrom(ctx: TestContext, user: TestUser, password = testPassword): Promise<Client> {
-  const response = await ctx.app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    remoteAddress: nextAddress(),
-    headers: { 'x-csrf-token': 'login' },
-    payload: { username: user.username, password },
-  });
-  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
-  const cookie = response.cookies.find((c) => c.name === 'tj_sid');
-  if (!cookie) throw new Error('login set no session cookie');
-  const csrfToken = response.json<{ csrfToken: string }>().csrfToken;
-  const request = (options: InjectOptions): Promise<LightMyRequestResponse> =>
-    ctx.app.inject({
-      ...options,
-      cookies: { tj_sid: cookie.value, ...(options.cookies ?? {}) },
-      headers: { 'x-csrf-token': csrfToken, ...(options.headers ?? {}) },
-    });
-  return {
-    user,
-    cookie: cookie.value,
-    csrfToken,
-    request,
-    get: (url) => request({ method: 'GET', url }),
-    post: (url, payload) => request({ method: 'POST', url, ...(payload ? { payload } : {}) }),
-    patch: (url, payload) => request({ method: 'PATCH', url, payload }),
-  };
+export function loginFrom(ctx: TestContext, user: TestUser, password = testPassword): Promise<Client> {
+  return login(ctx, user, password, nextAddress());
 }
 
 export async function loginAsFrom(ctx: TestContext, role: Role, org: OrgRow | null = null): Promise<Client> {

@@ -107,10 +107,17 @@ export type Client = {
   patch: (url: string, payload: object) => Promise<LightMyRequestResponse>;
 };
 
-export async function login(ctx: TestContext, user: TestUser, password = testPassword): Promise<Client> {
+/** Logs in through the API; `remoteAddress` gives the login its own rate-limit bucket. */
+export async function login(
+  ctx: TestContext,
+  user: TestUser,
+  password = testPassword,
+  remoteAddress?: string,
+): Promise<Client> {
   const response = await ctx.app.inject({
     method: 'POST',
     url: '/api/auth/login',
+    ...(remoteAddress ? { remoteAddress } : {}),
     headers: { 'x-csrf-token': 'login' },
     payload: { username: user.username, password },
   });
