@@ -14,8 +14,6 @@ import type { Db } from '../server/db/schema.js';
  * One isolated database per test file: a temporary SQLite file, or a fresh PostgreSQL database when
  * TEST_DATABASE_URL (a URL of a maintenance database, e.g. …/postgres) is set. The same tests run on both.
  */
-export const testDialect: Dialect = process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite';
-
 export type TestContext = {
   app: App;
   db: Db;

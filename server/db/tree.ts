@@ -1,11 +1,6 @@
 import { PostgresAdapter } from 'kysely';
 import type { Executor } from './schema.js';
 
-/** Materialized path of an org: ancestors' ids then its own, e.g. "/1/23/456/". */
-export function childPath(parentPath: string | null, id: number): string {
-  return `${parentPath ?? '/'}${id}/`;
-}
-
 /**
  * Everything under a path (itself included) is the half-open range [path, upper): paths are digits and "/",
  * and "0" sorts right after "/", so "/1/23/" ≤ p < "/1/230" holds exactly for p starting with "/1/23/".
