@@ -26,15 +26,44 @@ export const permissions = [
   'user.manage',
   'user.security',
   'audit.read',
+  /** Channels, cadres, contacts (masked), campaigns and dashboards. */
+  'ledger.read',
+  'ledger.write',
+  /** Create and edit campaigns and their indicators, file plan tables for the orgs below. */
+  'campaign.manage',
+  /** See a full phone or ID number; every use is audited. */
+  'personal.reveal',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 /** Authorization as data: what each role may do. Anything not listed is denied. */
 export const grants: Record<Role, readonly Permission[]> = {
-  org_admin: ['org.read', 'org.write', 'org.dissolve', 'org.move', 'user.read', 'user.manage', 'user.security'],
-  org_editor: ['org.read', 'org.write'],
-  inspector: ['org.read'],
-  system_admin: ['org.read', 'org.write', 'org.dissolve', 'org.move', 'user.read', 'user.manage'],
+  org_admin: [
+    'org.read',
+    'org.write',
+    'org.dissolve',
+    'org.move',
+    'user.read',
+    'user.manage',
+    'user.security',
+    'ledger.read',
+    'ledger.write',
+    'campaign.manage',
+    'personal.reveal',
+  ],
+  org_editor: ['org.read', 'org.write', 'ledger.read', 'ledger.write'],
+  inspector: ['org.read', 'ledger.read'],
+  // The system admin runs the installation: it sees the ledger (masked) and may set up campaigns, never reveals.
+  system_admin: [
+    'org.read',
+    'org.write',
+    'org.dissolve',
+    'org.move',
+    'user.read',
+    'user.manage',
+    'ledger.read',
+    'campaign.manage',
+  ],
   security_admin: ['user.read', 'user.security'],
   audit_admin: ['audit.read'],
 };
@@ -57,3 +86,62 @@ export const orgHistoryActions = [
   'move_cancelled',
 ] as const;
 export type OrgHistoryAction = (typeof orgHistoryActions)[number];
+
+// The new-media ledger (两群一号).
+
+/** 团青微信群, 青农微信群, other WeChat groups, official accounts and the other channels. */
+export const channelKinds = [
+  'tuanqing_group',
+  'qingnong_group',
+  'other_group',
+  'official_account',
+  'qq_group',
+  'weibo',
+  'douyin',
+  'wecom_robot',
+] as const;
+export type ChannelKind = (typeof channelKinds)[number];
+
+export const channelStatuses = ['active', 'inactive', 'closed'] as const;
+export type ChannelStatus = (typeof channelStatuses)[number];
+
+export const accountTypes = ['subscription', 'service'] as const;
+export type AccountType = (typeof accountTypes)[number];
+
+/** 专职 / 兼职 / 挂职. */
+export const cadreKinds = ['full_time', 'part_time', 'seconded'] as const;
+export type CadreKind = (typeof cadreKinds)[number];
+
+/** 返乡青年, 致富带头人, 在校生, 外出务工, 其他. */
+export const contactCategories = ['returnee', 'entrepreneur', 'student', 'migrant_worker', 'other'] as const;
+export type ContactCategory = (typeof contactCategories)[number];
+
+export const contactChannels = ['wechat', 'phone', 'visit', 'other'] as const;
+export type ContactChannel = (typeof contactChannels)[number];
+
+export const campaignStatuses = ['active', 'closed'] as const;
+export type CampaignStatus = (typeof campaignStatuses)[number];
+
+/**
+ * What an indicator measures for one org:
+ * - channel_count: active channels of a kind the org owns;
+ * - cadre_contact_share: share of the org's active cadres in contact with at least min_contacts youth;
+ * - plan_completion: active channels of a kind ÷ the number planned for the org in the campaign's plan table;
+ * - posts_per_channel: posts recorded from window_start to the deadline ÷ the org's active channels of the kind;
+ * - activities_held: activities the org held from window_start to the deadline.
+ */
+export const metrics = [
+  'channel_count',
+  'cadre_contact_share',
+  'plan_completion',
+  'posts_per_channel',
+  'activities_held',
+] as const;
+export type Metric = (typeof metrics)[number];
+
+/** An org's standing on one indicator; decided from the stored value and today's date. */
+export const indicatorStatuses = ['met', 'not_yet_due', 'overdue', 'not_met'] as const;
+export type IndicatorStatus = (typeof indicatorStatuses)[number];
+
+export const jobStatuses = ['queued', 'running', 'done', 'failed'] as const;
+export type JobStatus = (typeof jobStatuses)[number];

@@ -14,6 +14,9 @@ export const errorCodes = [
   'move_pending',
   'weak_password',
   'rate_limited',
+  'file_too_large',
+  'unsupported_file',
+  'import_failed',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -20,6 +21,13 @@ import { auditRoutes } from './features/audit/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { orgRoutes } from './features/orgs/routes.js';
 import { userRoutes } from './features/users/routes.js';
+import { cadreRoutes } from './features/cadres/routes.js';
+import { campaignRoutes } from './features/campaigns/routes.js';
+import { channelRoutes } from './features/channels/routes.js';
+import { contactRoutes } from './features/contacts/routes.js';
+import { importRoutes } from './features/imports/routes.js';
+import { notificationRoutes } from './features/notifications/routes.js';
+import { createKeyring, loadMasterKey, type Keyring } from './personal-data/keyring.js';
 import { registerErrorHandler } from './http/errors.js';
 import { registerGuard, type RouteEntry } from './http/guard.js';
 import { loggerOptions } from './logger.js';
@@ -29,7 +37,10 @@ z.config(z.locales.zhCN());
 
 export type AppDeps = { db: Db; config: Config; logStream?: NodeJS.WritableStream };
 
-export type App = FastifyInstance & { routeTable: RouteEntry[] };
+export type App = FastifyInstance & { routeTable: RouteEntry[]; keyring: Keyring };
+
+/** What every feature's routes receive. */
+export type FeatureDeps = { db: Db; config: Config; keyring: Keyring };
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { db, config } = deps;
@@ -82,9 +93,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(orgRoutes({ db }));
   await app.register(userRoutes({ db }));
   await app.register(auditRoutes({ db }));
+  const keyring = createKeyring(loadMasterKey(config));
+  const featureDeps: FeatureDeps = { db, config, keyring };
+  await app.register(multipart, {
+    limits: { fileSize: Math.max(config.maxImageBytes, config.maxSpreadsheetBytes), files: 1, fields: 10, parts: 12 },
+  });
+  for (const routes of [cadreRoutes, channelRoutes, contactRoutes, campaignRoutes, importRoutes, notificationRoutes]) {
+    await app.register(routes(featureDeps));
+  }
 
   await serveWebApp(app, config.webDir);
-  return Object.assign(app, { routeTable });
+  return Object.assign(app, { routeTable, keyring });
 }
 
 /** The built web app, with every non-API GET falling back to index.html for client-side routes. */

@@ -17,6 +17,11 @@ export type Config = {
   /** Login attempts per minute from one address before 429. */
   loginRateLimit: number;
   webDir: string;
+  /** Master key for personal data (base64, 32 bytes); null: a key file in the data directory. */
+  dataKey: string | null;
+  /** Largest evidence screenshot and spreadsheet accepted, in bytes. */
+  maxImageBytes: number;
+  maxSpreadsheetBytes: number;
 };
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -46,5 +51,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockoutMinutes: intFromEnv(env, 'TUANJIAN_LOCKOUT_MINUTES', 15),
     loginRateLimit: intFromEnv(env, 'TUANJIAN_LOGIN_RATE_LIMIT', 30),
     webDir: path.resolve(env.TUANJIAN_WEB_DIR || path.join(import.meta.dirname, '..', 'dist', 'web')),
+    dataKey: env.TUANJIAN_DATA_KEY || null,
+    maxImageBytes: intFromEnv(env, 'TUANJIAN_MAX_IMAGE_MB', 5) * 1024 * 1024,
+    maxSpreadsheetBytes: intFromEnv(env, 'TUANJIAN_MAX_SPREADSHEET_MB', 100) * 1024 * 1024,
   };
 }

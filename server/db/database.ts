@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Database, Db } from './schema.js';
 import * as initial from './migrations/2026-11-27-initial.js';
 import * as treeReadIndexes from './migrations/2026-11-28-tree-read-indexes.js';
+import * as ledger from './migrations/2026-11-29-ledger.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -55,6 +56,7 @@ export function configureSqlite(sqlite: SQLite.Database): void {
 const migrations: Record<string, Migration> = {
   '2026-11-27-initial': initial,
   '2026-11-28-tree-read-indexes': treeReadIndexes,
+  '2026-11-29-ledger': ledger,
 };
 
 /** Runs pending migrations under Kysely's migration lock, so that several instances may start at once. */

@@ -1,5 +1,20 @@
 import type { Generated, Kysely, Transaction } from 'kysely';
-import type { MoveStatus, OrgHistoryAction, OrgLevel, OrgStatus, OrgType, Role } from '../../common/domain.js';
+import type {
+  CadreKind,
+  CampaignStatus,
+  ChannelKind,
+  ChannelStatus,
+  ContactCategory,
+  ContactChannel,
+  JobStatus,
+  Metric,
+  MoveStatus,
+  OrgHistoryAction,
+  OrgLevel,
+  OrgStatus,
+  OrgType,
+  Role,
+} from '../../common/domain.js';
 
 // Timestamps are ISO-8601 UTC strings and booleans are 0/1 integers: the one representation both SQLite and
 // PostgreSQL store and compare identically (the audit hash chain depends on it).
@@ -104,6 +119,200 @@ export type AuditLogTable = {
   hash: string;
 };
 
+export type FilesTable = { sha256: string; size: number; mime: string; created_at: string };
+
+/** A protected personal value: AES-256-GCM cipher text, HMAC blind index for look-up, mask for display. */
+type ProtectedColumns<P extends string> = {
+  [K in `${P}_cipher` | `${P}_index` | `${P}_masked`]: string;
+};
+
+export type CadresTable = {
+  id: Generated<number>;
+  org_id: number;
+  full_name: string;
+  post: string;
+  kind: CadreKind;
+  phone_cipher: string | null;
+  phone_index: string | null;
+  phone_masked: string | null;
+  status: 'active' | 'left';
+  contact_count: Generated<number>;
+  created_at: string;
+  updated_at: string;
+};
+
+export type ChannelsTable = {
+  id: Generated<number>;
+  org_id: number;
+  kind: ChannelKind;
+  name: string;
+  account_type: 'subscription' | 'service' | null;
+  app_id: string | null;
+  original_id: string | null;
+  responsible_cadre_id: number | null;
+  created_on: string | null;
+  status: ChannelStatus;
+  naming_issue: string | null;
+  latest_count: number | null;
+  latest_count_on: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type ChannelReadingsTable = {
+  id: Generated<number>;
+  channel_id: number;
+  on_date: string;
+  count: number;
+  source: 'manual' | 'import' | 'wechat';
+  recorded_by: number | null;
+  created_at: string;
+};
+
+export type ChannelEvidenceTable = {
+  id: Generated<number>;
+  channel_id: number;
+  file_sha256: string;
+  file_name: string;
+  uploaded_by: number | null;
+  uploaded_at: string;
+};
+
+export type ChannelPostsTable = {
+  id: Generated<number>;
+  channel_id: number;
+  on_date: string;
+  count: number;
+  recorded_by: number | null;
+  created_at: string;
+};
+
+export type ActivitiesTable = {
+  id: Generated<number>;
+  org_id: number;
+  title: string;
+  kind: string;
+  held_on: string;
+  created_by: number | null;
+  created_at: string;
+};
+
+export type YouthContactsTable = ProtectedColumns<'phone'> & {
+  id: Generated<number>;
+  org_id: number;
+  full_name: string;
+  village: string | null;
+  category: ContactCategory;
+  note: string | null;
+  last_contact_on: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type CadreContactsTable = { cadre_id: number; contact_id: number; created_at: string };
+
+export type ContactLogsTable = {
+  id: Generated<number>;
+  contact_id: number;
+  cadre_id: number | null;
+  on_date: string;
+  channel: ContactChannel;
+  note: string | null;
+  created_by: number | null;
+  created_at: string;
+};
+
+export type CampaignsTable = {
+  id: Generated<number>;
+  root_org_id: number;
+  name: string;
+  starts_on: string;
+  ends_on: string;
+  reminder_days: number;
+  status: CampaignStatus;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type IndicatorsTable = {
+  id: Generated<number>;
+  campaign_id: number;
+  name: string;
+  metric: Metric;
+  channel_kind: ChannelKind | null;
+  min_contacts: number | null;
+  window_start: string | null;
+  /** JSON arrays of OrgLevel and OrgType. */
+  levels: string;
+  types: string;
+  threshold: number;
+  deadline: string | null;
+  sort_order: number;
+};
+
+export type CampaignPlansTable = {
+  campaign_id: number;
+  org_id: number;
+  planned: number;
+  updated_by: number | null;
+  updated_at: string;
+};
+
+export type IndicatorStatusTable = {
+  indicator_id: number;
+  org_id: number;
+  org_path: string;
+  org_level: OrgLevel;
+  value: number | null;
+  met: number;
+  updated_at: string;
+};
+
+export type IndicatorRollupTable = {
+  indicator_id: number;
+  org_id: number;
+  level: OrgLevel;
+  applicable: number;
+  met: number;
+};
+
+export type IndicatorSnapshotsTable = IndicatorRollupTable & { on_date: string };
+
+export type NotificationsTable = {
+  id: Generated<number>;
+  org_id: number;
+  kind: 'deadline_reminder';
+  indicator_id: number | null;
+  due_on: string | null;
+  title: string;
+  body: string;
+  created_at: string;
+};
+
+export type NotificationReadsTable = { notification_id: number; user_id: number; read_at: string };
+
+export type JobsTable = {
+  id: Generated<number>;
+  kind: string;
+  status: JobStatus;
+  org_id: number | null;
+  created_by: number | null;
+  /** JSON: what the job works on. */
+  input: string;
+  progress_done: Generated<number>;
+  progress_total: number | null;
+  /** JSON: what the job produced (counts, preview, error file). */
+  result: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+  claimed_by: string | null;
+  heartbeat_at: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+};
+
 export type Database = {
   orgs: OrgsTable;
   org_history: OrgHistoryTable;
@@ -112,6 +321,25 @@ export type Database = {
   users: UsersTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  files: FilesTable;
+  cadres: CadresTable;
+  channels: ChannelsTable;
+  channel_readings: ChannelReadingsTable;
+  channel_evidence: ChannelEvidenceTable;
+  channel_posts: ChannelPostsTable;
+  activities: ActivitiesTable;
+  youth_contacts: YouthContactsTable;
+  cadre_contacts: CadreContactsTable;
+  contact_logs: ContactLogsTable;
+  campaigns: CampaignsTable;
+  indicators: IndicatorsTable;
+  campaign_plans: CampaignPlansTable;
+  indicator_status: IndicatorStatusTable;
+  indicator_rollup: IndicatorRollupTable;
+  indicator_snapshots: IndicatorSnapshotsTable;
+  notifications: NotificationsTable;
+  notification_reads: NotificationReadsTable;
+  jobs: JobsTable;
 };
 
 export type Db = Kysely<Database>;

@@ -1,0 +1,6 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FeatureDeps } from '../../app.js';
+
+export function notificationRoutes(_deps: FeatureDeps): FastifyPluginAsyncZod {
+  return async () => {};
+}

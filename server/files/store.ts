@@ -1,0 +1,109 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Executor } from '../db/schema.js';
+import { nowIso } from '../db/tree.js';
+
+/**
+ * Uploaded files, content-addressed: <data dir>/files/ab/<sha256>. A file is written to a temporary name,
+ * fsynced and renamed, so a crash never leaves a half-written file under its final name; the row in `files`
+ * is inserted by the caller's transaction, and `sweepOrphans` removes files whose row never committed.
+ */
+export function filesDir(dataDir: string): string {
+  return path.join(dataDir, 'files');
+}
+
+export function storedFilePath(dataDir: string, sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('not a sha256');
+  return path.join(filesDir(dataDir), sha256.slice(0, 2), sha256);
+}
+
+function fsyncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Writes the bytes (once) and records them; returns the content address. */
+export async function storeFile(
+  trx: Executor,
+  dataDir: string,
+  bytes: Buffer,
+  mime: string,
+): Promise<{ sha256: string; size: number }> {
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const target = storedFilePath(dataDir, sha256);
+  if (!fs.existsSync(target)) {
+    const tmpDir = path.join(filesDir(dataDir), 'tmp');
+    fs.mkdirSync(tmpDir, { recursive: true });
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const tmp = path.join(tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
+    const fd = fs.openSync(tmp, 'w', 0o600);
+    try {
+      fs.writeSync(fd, bytes);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, target);
+    fsyncDir(path.dirname(target));
+  }
+  await trx
+    .insertInto('files')
+    .values({ sha256, size: bytes.length, mime, created_at: nowIso() })
+    .onConflict((oc) => oc.column('sha256').doNothing())
+    .execute();
+  return { sha256, size: bytes.length };
+}
+
+export function readStoredFile(dataDir: string, sha256: string): Buffer {
+  return fs.readFileSync(storedFilePath(dataDir, sha256));
+}
+
+/**
+ * Removes temporary files older than an hour and stored files with no row (a crash between the rename and the
+ * commit). Returns what it removed.
+ */
+export async function sweepOrphans(db: Executor, dataDir: string): Promise<number> {
+  const root = filesDir(dataDir);
+  if (!fs.existsSync(root)) return 0;
+  let removed = 0;
+  const hourAgo = Date.now() - 3600_000;
+  for (const shard of fs.readdirSync(root)) {
+    const dir = path.join(root, shard);
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name);
+      if (shard === 'tmp') {
+        if (fs.statSync(file).mtimeMs < hourAgo) {
+          fs.rmSync(file, { force: true });
+          removed++;
+        }
+        continue;
+      }
+      if (fs.statSync(file).mtimeMs > hourAgo) continue; // may belong to a transaction still open
+      const row = await db.selectFrom('files').select('sha256').where('sha256', '=', name).executeTakeFirst();
+      if (!row) {
+        fs.rmSync(file, { force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
+
+export type ImageType = { mime: 'image/png' | 'image/jpeg' | 'image/webp' | 'image/gif'; extension: string };
+
+/** The type of an image from its first bytes, never from its name or the declared content type. */
+export function detectImageType(bytes: Buffer): ImageType | null {
+  const starts = (signature: number[], offset = 0) => signature.every((b, i) => bytes[offset + i] === b);
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return { mime: 'image/png', extension: 'png' };
+  if (starts([0xff, 0xd8, 0xff])) return { mime: 'image/jpeg', extension: 'jpg' };
+  if (starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8)) {
+    return { mime: 'image/webp', extension: 'webp' };
+  }
+  if (starts([0x47, 0x49, 0x46, 0x38])) return { mime: 'image/gif', extension: 'gif' };
+  return null;
+}

@@ -1,0 +1,70 @@
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Encryption at rest for personal data (phones now, ID numbers in the member registers). One 32-byte master key
+ * lives outside the database — TUANJIAN_DATA_KEY, or a key file in the data directory created at first start —
+ * and two keys are derived from it: one encrypts (AES-256-GCM), one computes the blind index (HMAC-SHA256) that
+ * finds a record by its exact value without decrypting anything. The cipher is behind this small interface so
+ * that an SM4 implementation can replace it.
+ */
+export type Keyring = {
+  encrypt: (plain: string) => string;
+  decrypt: (stored: string) => string;
+  /** Same input, same output: a look-up key. Separated per field so a phone never matches an ID number. */
+  blindIndex: (field: string, normalized: string) => string;
+};
+
+const version = 'v1';
+
+export function keyFilePath(dataDir: string): string {
+  return path.join(dataDir, 'keys', 'data.key');
+}
+
+/** The master key: from the environment (base64) or the key file, which is created with mode 0600 if missing. */
+export function loadMasterKey(options: { dataKey: string | null; dataDir: string }): Buffer {
+  if (options.dataKey) {
+    const key = Buffer.from(options.dataKey, 'base64');
+    if (key.length !== 32) throw new Error('TUANJIAN_DATA_KEY must be 32 bytes, base64-encoded');
+    return key;
+  }
+  const file = keyFilePath(options.dataDir);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // 'wx' fails if another process created it meanwhile; then we read theirs.
+    try {
+      fs.writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new Error(`data key file ${file} does not hold a 32-byte base64 key`);
+  return key;
+}
+
+export function createKeyring(masterKey: Buffer): Keyring {
+  const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), purpose, 32));
+  const encryptionKey = derive('tuanjian personal data encryption');
+  const indexKey = derive('tuanjian personal data blind index');
+  return {
+    encrypt(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', encryptionKey, iv);
+      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return `${version}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+    },
+    decrypt(stored) {
+      const [tag, payload] = stored.split(':');
+      if (tag !== version || !payload) throw new Error('unknown personal-data cipher format');
+      const raw = Buffer.from(payload, 'base64');
+      const decipher = createDecipheriv('aes-256-gcm', encryptionKey, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    },
+    blindIndex(field, normalized) {
+      return createHmac('sha256', indexKey).update(`${field}\n${normalized}`).digest('hex');
+    },
+  };
+}
