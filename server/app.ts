@@ -21,6 +21,7 @@ import { auditRoutes } from './features/audit/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { orgRoutes } from './features/orgs/routes.js';
 import { userRoutes } from './features/users/routes.js';
+import { activityRoutes } from './features/activities/routes.js';
 import { cadreRoutes } from './features/cadres/routes.js';
 import { campaignRoutes } from './features/campaigns/routes.js';
 import { channelRoutes } from './features/channels/routes.js';
@@ -98,7 +99,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(multipart, {
     limits: { fileSize: Math.max(config.maxImageBytes, config.maxSpreadsheetBytes), files: 1, fields: 10, parts: 12 },
   });
-  for (const routes of [cadreRoutes, channelRoutes, contactRoutes, campaignRoutes, importRoutes, notificationRoutes]) {
+  for (const routes of [
+    cadreRoutes,
+    channelRoutes,
+    contactRoutes,
+    activityRoutes,
+    campaignRoutes,
+    importRoutes,
+    notificationRoutes,
+  ]) {
     await app.register(routes(featureDeps));
   }
 

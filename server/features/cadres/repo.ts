@@ -1,0 +1,93 @@
+import { sql } from 'kysely';
+import type { CadresTable, Executor } from '../../db/schema.js';
+import { contains, scopeCondition, type LedgerScope } from '../ledger/shared.js';
+
+export type CadreRow = Omit<CadresTable, 'id' | 'contact_count'> & { id: number; contact_count: number };
+export type CadreWithOrg = CadreRow & { org_name: string; org_path: string };
+
+function withOrg(db: Executor) {
+  return db
+    .selectFrom('cadres')
+    .innerJoin('orgs', 'orgs.id', 'cadres.org_id')
+    .selectAll('cadres')
+    .select(['orgs.name as org_name', 'orgs.path as org_path']);
+}
+
+export function findCadre(db: Executor, id: number): Promise<CadreWithOrg | undefined> {
+  return withOrg(db).where('cadres.id', '=', id).executeTakeFirst();
+}
+
+export function findCadresByIds(db: Executor, ids: readonly number[]): Promise<CadreWithOrg[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return withOrg(db)
+    .where('cadres.id', 'in', [...ids])
+    .execute();
+}
+
+export type CadreFilter = { scope: LedgerScope; q?: string; status?: CadresTable['status'] };
+
+function filtered(db: Executor, filter: CadreFilter) {
+  let query = db
+    .selectFrom('cadres')
+    .innerJoin('orgs', 'orgs.id', 'cadres.org_id')
+    .where(scopeCondition(filter.scope, 'cadres.org_id', 'orgs.path'));
+  if (filter.q) query = query.where(contains('cadres.full_name', filter.q));
+  if (filter.status) query = query.where('cadres.status', '=', filter.status);
+  return query;
+}
+
+export async function listCadres(
+  db: Executor,
+  filter: CadreFilter & { offset: number; limit: number },
+): Promise<{ rows: CadreWithOrg[]; total: number }> {
+  const rows = await filtered(db, filter)
+    .selectAll('cadres')
+    .select(['orgs.name as org_name', 'orgs.path as org_path'])
+    .orderBy('orgs.path')
+    .orderBy('cadres.id')
+    .offset(filter.offset)
+    .limit(filter.limit)
+    .execute();
+  const { total } = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(total) };
+}
+
+export async function insertCadre(db: Executor, values: Omit<CadresTable, 'id' | 'contact_count'>): Promise<number> {
+  const { id } = await db.insertInto('cadres').values(values).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function updateCadre(
+  db: Executor,
+  id: number,
+  values: Partial<Omit<CadresTable, 'id' | 'contact_count'>>,
+): Promise<void> {
+  await db.updateTable('cadres').set(values).where('id', '=', id).execute();
+}
+
+/** Keeps cadres.contact_count equal to the cadre's links; called in the transaction that links or unlinks. */
+export async function addToContactCount(db: Executor, cadreId: number, delta: 1 | -1): Promise<void> {
+  await db
+    .updateTable('cadres')
+    .set({ contact_count: sql`contact_count + ${delta}` })
+    .where('id', '=', cadreId)
+    .execute();
+}
+
+/**
+ * The cadre who answers for an org: its active secretary (书记) first, then a deputy (副书记), then whoever was
+ * registered first. Undefined when the org has no active cadre.
+ */
+export function findResponsibleCadre(db: Executor, orgId: number): Promise<CadreRow | undefined> {
+  return db
+    .selectFrom('cadres')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'active')
+    .orderBy(sql`case when post = '书记' then 0 when post = '副书记' then 1 else 2 end`)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+}
