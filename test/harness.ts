@@ -20,6 +20,8 @@ export type TestContext = {
   dialect: Dialect;
   handle: DatabaseHandle;
   logs: string[];
+  /** The app's data directory (SQLite file, stored files, key file). */
+  dataDir: string;
 };
 
 async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -88,5 +90,5 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
   });
   const app = await buildApp({ db: handle.db, config, logStream });
   after(() => app.close());
-  return { app, db: handle.db, dialect: handle.dialect, handle, logs };
+  return { app, db: handle.db, dialect: handle.dialect, handle, logs, dataDir };
 }
