@@ -1,9 +1,9 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { ensureFirstAdmin } from './features/auth/service.js';
-import { deleteExpiredSessions } from './features/auth/repo.js';
 import { loadDemo } from './demo.js';
 import { openMigratedDatabase } from './runtime.js';
+import { startScheduler } from './scheduler.js';
 
 const config = loadConfig();
 const handle = await openMigratedDatabase(config);
@@ -18,21 +18,14 @@ if (generated) {
 }
 if (process.argv.includes('--demo')) await loadDemo(handle.db, (line) => process.stdout.write(`${line}\n`));
 
-const sweep = setInterval(() => {
-  const now = Date.now();
-  const idleCutoff = new Date(now - config.sessionIdleMinutes * 60_000).toISOString();
-  deleteExpiredSessions(handle.db, new Date(now).toISOString(), idleCutoff).catch((err: unknown) =>
-    app.log.error({ err }, 'session sweep failed'),
-  );
-}, 10 * 60_000);
-sweep.unref();
+const scheduler = startScheduler(handle.db, config, app.log);
 
 let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
   app.log.info({ signal }, 'shutting down: finishing requests in flight');
-  clearInterval(sweep);
+  scheduler.stop();
   await app.close();
   await handle.close();
   process.exit(0);

@@ -275,6 +275,8 @@ export type IndicatorRollupTable = {
   level: OrgLevel;
   applicable: number;
   met: number;
+  /** Sum of the applicable orgs' values (groups built, share of cadres…), for totals and averages. */
+  value_sum: number;
 };
 
 export type IndicatorSnapshotsTable = IndicatorRollupTable & { on_date: string };

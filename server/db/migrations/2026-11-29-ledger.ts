@@ -238,6 +238,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('level', 'varchar(16)', (c) => c.notNull())
     .addColumn('applicable', 'integer', (c) => c.notNull())
     .addColumn('met', 'integer', (c) => c.notNull())
+    .addColumn('value_sum', 'real', (c) => c.notNull())
     .addPrimaryKeyConstraint('indicator_rollup_pk', ['indicator_id', 'org_id', 'level'])
     .execute();
   await db.schema.createIndex('indicator_rollup_org').on('indicator_rollup').columns(['org_id']).execute();
@@ -250,6 +251,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('level', 'varchar(16)', (c) => c.notNull())
     .addColumn('applicable', 'integer', (c) => c.notNull())
     .addColumn('met', 'integer', (c) => c.notNull())
+    .addColumn('value_sum', 'real', (c) => c.notNull())
     .addPrimaryKeyConstraint('indicator_snapshots_pk', ['indicator_id', 'org_id', 'on_date', 'level'])
     .execute();
   await db.schema

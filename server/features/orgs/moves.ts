@@ -4,6 +4,7 @@ import { isInSubtree, nowIso } from '../../db/tree.js';
 import { actorCan, actorSees, type Actor } from '../../http/actor.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { canDecideMove, canHaveChildren, isStrictlyInside, levelFitsParent } from './policy.js';
+import { refreshSubtree } from '../campaigns/engine.js';
 import {
   findMove,
   findOrg,
@@ -118,6 +119,8 @@ export async function approveMove(db: Db, actor: Actor, id: number) {
     // The tree may have changed since the request: check again before moving anything.
     assertValidTarget(org, to);
     await moveSubtree(trx, org, to, at);
+    // The moved orgs leave their old ancestors' roll-ups and join their new ones.
+    await refreshSubtree(trx, (await findOrg(trx, org.id))!.path);
     await updateMove(trx, move.id, { status: 'done', new_decided_by: actor.userId, new_decided_at: at });
     await recordOrgChange(
       trx,

@@ -4,6 +4,7 @@ import { nowIso, pathIds } from '../../db/tree.js';
 import { assertSees, type Actor } from '../../http/actor.js';
 import { AppError, conflict, invalid } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
+import { refreshOrgMetrics } from '../campaigns/engine.js';
 import { canHaveChildren, isStrictlyInside, levelFitsParent, orgAbilities } from './policy.js';
 import {
   countChildren,
@@ -211,6 +212,8 @@ export async function createOrg(db: Db, actor: Actor, body: CreateOrgBody) {
       },
       at,
     );
+    // A new township starts at zero on every campaign that covers it.
+    await refreshOrgMetrics(trx, [id]);
     return (await findOrg(trx, id))!;
   });
 }
@@ -266,6 +269,8 @@ export async function updateOrgDetails(db: Db, actor: Actor, id: number, body: U
     const at = nowIso();
     await updateOrg(trx, org.id, { ...values, updated_at: at });
     await recordOrgChange(trx, actor, org, 'update', changes, at);
+    // Level and type decide which indicators apply to the org.
+    if (values.level || values.type) await refreshOrgMetrics(trx, [org.id]);
     return (await findOrg(trx, org.id))!;
   });
 }
@@ -289,6 +294,7 @@ export async function dissolveOrg(db: Db, actor: Actor, id: number, reason: stri
     const at = nowIso();
     await updateOrg(trx, org.id, { status: 'dissolved', dissolved_at: at, updated_at: at });
     await recordOrgChange(trx, actor, org, 'dissolve', { reason }, at);
+    await refreshOrgMetrics(trx, [org.id]);
     return (await findOrg(trx, org.id))!;
   });
 }
