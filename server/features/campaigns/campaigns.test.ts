@@ -269,7 +269,7 @@ test('the roll-up export holds the same figures as the page, and is audited', as
   assert.equal(response.statusCode, 200);
   assert.match(String(response.headers['content-disposition']), /^attachment/);
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(response.rawPayload);
+  await workbook.xlsx.load(response.rawPayload as unknown as Parameters<typeof workbook.xlsx.load>[0]);
   const sheet = workbook.getWorksheet('汇总表')!;
   const page = await dashboard(tree.countyA.id);
   const townRow = sheet.getRows(1, sheet.rowCount)!.find((r) => r.getCell(1).value === tree.townA1.name)!;
