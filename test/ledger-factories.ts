@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { InjectOptions } from 'fastify';
 import type { CadreKind, ChannelKind, ChannelStatus, ContactCategory } from '../common/domain.js';
 import type { Executor } from '../server/db/schema.js';
 import { nowIso } from '../server/db/tree.js';
@@ -8,7 +9,7 @@ import { namingIssue } from '../server/features/channels/naming.js';
 import type { OrgRow } from '../server/features/orgs/repo.js';
 import { storeFile } from '../server/files/store.js';
 import { protectPhone } from '../server/personal-data/phone.js';
-import { makeOrg } from './factories.js';
+import { makeOrg, type Client } from './factories.js';
 import type { TestContext } from './harness.js';
 
 // Ledger objects written straight to the database, with what the routes would maintain alongside them (the
@@ -179,4 +180,49 @@ export async function linkContact(ctx: TestContext, cadre: TestCadre, ...contact
     for (const contact of contacts) await link(trx, cadre, contact);
     await refreshOrgMetrics(trx, [cadre.orgId], ['cadre_contact_share']);
   });
+}
+
+/** A multipart/form-data request body with one file, as a browser sends it. */
+export function multipartFile(bytes: Buffer, fileName: string, mime = 'image/png') {
+  const boundary = `----tuanjian${randomBytes(8).toString('hex')}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${mime}\r\n\r\n`;
+  return {
+    payload: Buffer.concat([Buffer.from(head, 'utf8'), bytes, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+/** Uploads one screenshot to a channel through the API. */
+export function uploadEvidence(client: Client, channelId: number, bytes = pngBytes(unique()), fileName = '截图.png') {
+  return client.request({
+    method: 'POST',
+    url: `/api/channels/${channelId}/evidence`,
+    ...multipartFile(bytes, fileName),
+  });
+}
+
+export const fullPhonePattern = /1[3-9]\d{9}/;
+
+/**
+ * The same client, noting every response that shows a full mobile number. Only the reveal routes may; a test
+ * asserts that `leaks` stays empty.
+ */
+export function watchPhones(client: Client): Client & { leaks: string[] } {
+  const leaks: string[] = [];
+  const request = async (options: InjectOptions) => {
+    const response = await client.request(options);
+    const url = typeof options.url === 'string' ? options.url : JSON.stringify(options.url);
+    if (!url.endsWith('/reveal-phone') && fullPhonePattern.test(response.body)) {
+      leaks.push(`${options.method ?? 'GET'} ${url}`);
+    }
+    return response;
+  };
+  return {
+    ...client,
+    leaks,
+    request,
+    get: (url) => request({ method: 'GET', url }),
+    post: (url, payload) => request({ method: 'POST', url, ...(payload ? { payload } : {}) }),
+    patch: (url, payload) => request({ method: 'PATCH', url, payload }),
+  };
 }
