@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import { unsupportedFile, type TextEncodingName } from './detect.js';
+import type { RawRow, RawSheet } from './xlsx-reader.js';
+
+/** Excel's own limit for one cell; an unterminated quote would otherwise swallow the whole file into one field. */
+const maxFieldLength = 32_767;
+const maxColumns = 500;
+
+type Mode = 'fieldStart' | 'unquoted' | 'quoted' | 'quoteInQuoted';
+
+/**
+ * RFC 4180 CSV from text chunks: quoted fields with "" for a quote and line breaks inside quotes, CRLF, LF or CR,
+ * comma-separated (a file whose first line has tabs and no commas is tab-separated). One record is one row, as
+ * Excel numbers them when it opens the file. The state carries across chunks, so a boundary may fall anywhere.
+ */
+async function* parseCsv(chunks: AsyncIterable<string>): AsyncGenerator<RawRow> {
+  let mode: Mode = 'fieldStart';
+  let field = '';
+  let row: string[] = [];
+  let rowNumber = 0;
+  let afterCr = false;
+  let delimiter: string | null = null;
+  let pending: RawRow[] = [];
+  const endField = () => {
+    if (row.length >= maxColumns) throw unsupportedFile(`CSV 第 ${rowNumber + 1} 行的列数超过 ${maxColumns}`);
+    row.push(field);
+    field = '';
+    mode = 'fieldStart';
+  };
+  const endRow = () => {
+    endField();
+    rowNumber += 1;
+    pending.push({ rowNumber, cells: row });
+    row = [];
+  };
+  let first = true;
+  for await (let chunk of chunks) {
+    if (first) {
+      if (chunk.startsWith('\ufeff')) chunk = chunk.slice(1);
+      const firstLine = chunk.split(/\r?\n/, 1)[0];
+      delimiter = !firstLine.includes(',') && firstLine.includes('\t') ? '\t' : ',';
+      first = false;
+    }
+    let run = 0; // start of the characters not yet added to field
+    for (let i = 0; i < chunk.length; i++) {
+      const ch = chunk[i];
+      if (afterCr) {
+        afterCr = false;
+        if (ch === '\n') {
+          run = i + 1;
+          continue;
+        }
+      }
+      if (mode === 'quoted') {
+        if (ch === '"') {
+          field += chunk.slice(run, i);
+          run = i + 1;
+          mode = 'quoteInQuoted';
+        }
+        continue;
+      }
+      if (mode === 'quoteInQuoted') {
+        if (ch === '"') {
+          field += '"';
+          run = i + 1;
+          mode = 'quoted';
+          continue;
+        }
+        mode = 'unquoted'; // the field's closing quote; what follows is read as Excel does
+      }
+      if (mode === 'fieldStart') {
+        if (ch === '"') {
+          run = i + 1;
+          mode = 'quoted';
+          continue;
+        }
+        mode = 'unquoted';
+      }
+      if (ch === delimiter || ch === '\n' || ch === '\r') {
+        field += chunk.slice(run, i);
+        run = i + 1;
+        if (ch === delimiter) endField();
+        else {
+          endRow();
+          afterCr = ch === '\r';
+        }
+      }
+    }
+    if (mode === 'quoted' || mode === 'unquoted') field += chunk.slice(run);
+    if (field.length > maxFieldLength) {
+      throw unsupportedFile(`CSV 第 ${rowNumber + 1} 行的内容过长（可能缺少配对的引号）`);
+    }
+    if (pending.length > 0) {
+      yield* pending;
+      pending = [];
+    }
+  }
+  if (field !== '' || row.length > 0 || mode !== 'fieldStart') endRow();
+  yield* pending;
+}
+
+async function* decodeFile(file: string, encoding: TextEncodingName): AsyncGenerator<string> {
+  const decoder = new TextDecoder(encoding);
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 256 * 1024 })) {
+    yield decoder.decode(chunk as Buffer, { stream: true });
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+/** A CSV file as one sheet of text cells. */
+export function readCsvSheet(file: string, encoding: TextEncodingName): RawSheet {
+  return { name: 'CSV', rows: parseCsv(decodeFile(file, encoding)) };
+}

@@ -1,0 +1,126 @@
+import { AppError } from '../http/errors.js';
+import { readCsvSheet } from './csv-reader.js';
+import { detectSpreadsheetType } from './detect.js';
+import { cellText, cleanText, type CellValue } from './values.js';
+import { readXlsxSheets, type RawRow, type RawSheet } from './xlsx-reader.js';
+import { defaultZipLimits, type ZipLimits } from './zip-guard.js';
+
+/** A column a table is expected to have, by its Chinese header (and other spellings people use). */
+export type ColumnSpec<K extends string = string> = {
+  key: K;
+  header: string;
+  aliases?: readonly string[];
+  required?: boolean;
+};
+
+export type TableRow<K extends string> = { rowNumber: number; values: Record<K, CellValue> };
+
+export type OpenedTable<K extends string> = {
+  sheet: string;
+  headerRow: number;
+  /** Columns found in the header, in sheet order, for reports that repeat the uploaded row. */
+  columns: { key: K; index: number; header: string }[];
+  rows: AsyncGenerator<TableRow<K>>;
+};
+
+/** How far down a header may sit below merged title rows and notes. */
+const headerSearchRows = 10;
+
+/** "手机号码*", "手机号码 ＊", "AppID" and "appid" are the same header; so are "村(社区)" and "村（社区）". */
+export function headerKey(text: string): string {
+  return cleanText(text).replace(/[*\s]/g, '').toLowerCase();
+}
+
+function matchHeader<K extends string>(cells: CellValue[], columns: readonly ColumnSpec<K>[]) {
+  const wanted = new Map<string, ColumnSpec<K>>();
+  for (const column of columns) {
+    for (const name of [column.header, ...(column.aliases ?? [])]) wanted.set(headerKey(name), column);
+  }
+  const found: OpenedTable<K>['columns'] = [];
+  cells.forEach((cell, index) => {
+    const column = wanted.get(headerKey(cellText(cell)));
+    if (column && !found.some((f) => f.key === column.key))
+      found.push({ key: column.key, index, header: column.header });
+  });
+  const required = columns.filter((c) => c.required);
+  return required.every((c) => found.some((f) => f.key === c.key)) && found.length > 0 ? found : null;
+}
+
+function toTableRow<K extends string>(row: RawRow, columns: OpenedTable<K>['columns']): TableRow<K> | null {
+  const values = {} as Record<K, CellValue>;
+  let empty = true;
+  for (const { key, index } of columns) {
+    const value = row.cells[index] ?? null;
+    values[key] = value;
+    if (empty && cellText(value) !== '') empty = false;
+  }
+  return empty ? null : { rowNumber: row.rowNumber, values };
+}
+
+async function* dataRows<K extends string>(
+  rest: AsyncGenerator<RawRow>,
+  columns: OpenedTable<K>['columns'],
+  release: () => Promise<unknown>,
+): AsyncGenerator<TableRow<K>> {
+  try {
+    for await (const raw of rest) {
+      const row = toTableRow(raw, columns);
+      if (row) yield row;
+    }
+  } finally {
+    await rest.return(undefined);
+    await release();
+  }
+}
+
+export type SpreadsheetFile = { path: string; limits?: ZipLimits };
+
+/**
+ * Opens the first sheet whose header (within its first rows, below any merged title) holds every required
+ * column, and streams its non-empty rows. Other sheets — instructions, a lookup list, last year's table — are
+ * passed over. No such sheet: a Chinese error naming the headers the template expects.
+ */
+export async function openTable<K extends string>(
+  file: SpreadsheetFile,
+  columns: readonly ColumnSpec<K>[],
+): Promise<OpenedTable<K>> {
+  const { type, encoding } = detectSpreadsheetType(file.path);
+  const sheets: AsyncGenerator<RawSheet> =
+    type === 'xlsx'
+      ? readXlsxSheets(file.path, file.limits ?? defaultZipLimits)
+      : (async function* () {
+          yield readCsvSheet(file.path, encoding!);
+        })();
+  try {
+    // Not for-await: leaving such a loop with the table found would close the workbook under its reader.
+    for (let next = await sheets.next(); !next.done; next = await sheets.next()) {
+      const sheet = next.value;
+      for (let i = 0; i < headerSearchRows; i++) {
+        const row = await sheet.rows.next();
+        if (row.done) break;
+        const found = matchHeader(row.value.cells, columns);
+        if (found) {
+          return {
+            sheet: sheet.name,
+            headerRow: row.value.rowNumber,
+            columns: found,
+            rows: dataRows(sheet.rows, found, () => sheets.return(undefined)),
+          };
+        }
+      }
+      await sheet.rows.return(undefined);
+    }
+  } catch (error) {
+    await sheets.return(undefined);
+    throw error;
+  }
+  const expected = columns
+    .filter((c) => c.required)
+    .map((c) => `“${c.header}”`)
+    .join('');
+  throw new AppError(
+    'import_failed',
+    400,
+    `未找到导入表：请使用导入模板，表头（前 ${headerSearchRows} 行内）应包含${expected}等列`,
+  );
+}
