@@ -7,6 +7,16 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { orgRoles, roles, type Role } from '../../common/domain.js';
 import { loginAsFrom, loginFrom, nextAddress, tableCounts } from '../../test/clients.js';
 import { makeOrg, makeTree, makeUser, testPassword } from '../../test/factories.js';
+import {
+  linkContact,
+  makeCadre,
+  makeChannel,
+  makeContact,
+  makeEvidence,
+  multipartFile,
+  nextPhone,
+  pngBytes,
+} from '../../test/ledger-factories.js';
 import { createTestContext } from '../../test/harness.js';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
@@ -82,6 +92,21 @@ type Row = ScopedRow | PlainRow;
 const scoped = (expect: ScopedRow['expect'], call: ScopedRow['call']): Row => ({ kind: 'scoped', expect, call });
 const plain = (expect: PlainRow['expect'], call: PlainRow['call']): Row => ({ kind: 'plain', expect, call });
 const get = (url: string) => (c: Caller) => c.request({ method: 'GET', url });
+
+// Ledger objects inside (townA1) and outside (townB1) for the ledger rows; fresh ones for cells that change them.
+const freshCadre = (where: Where) => makeCadre(ctx, { org: parentOf(where) });
+const freshChannel = (where: Where) => makeChannel(ctx, { org: parentOf(where) });
+const freshContact = (where: Where) => makeContact(ctx, { org: parentOf(where) });
+async function ledgerObjects(where: Where) {
+  const channel = await freshChannel(where);
+  return {
+    cadre: await freshCadre(where),
+    channel,
+    contact: await freshContact(where),
+    evidence: await makeEvidence(ctx, channel),
+  };
+}
+const ledger = { inside: await ledgerObjects('inside'), outside: await ledgerObjects('outside') };
 
 const table: Record<string, Row> = {
   'GET /api/openapi.json': plain(
@@ -415,6 +440,339 @@ const table: Record<string, Row> = {
     },
     async (c, where) => c.request({ method: 'POST', url: `/api/users/${(await freshUser(where)).id}/unlock` }),
   ),
+  // The ledger (cadres, channels, contacts, activities). Writes need ledger.write (org admins and editors, not
+  // the system admin), reveals personal.reveal (org admins only); reads are open to every org role and the
+  // system admin. Cells that change an object get a fresh one.
+  'GET /api/orgs/:id/cadres': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/orgs/${parentOf(where).id}/cadres` }),
+  ),
+  'POST /api/cadres': scoped(
+    {
+      org_admin: [201, 404],
+      org_editor: [201, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'POST',
+        url: '/api/cadres',
+        payload: {
+          orgId: parentOf(where).id,
+          fullName: '表格干部',
+          post: '委员',
+          kind: 'part_time',
+          phone: nextPhone(),
+        },
+      }),
+  ),
+  'PATCH /api/cadres/:id': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) =>
+      c.request({ method: 'PATCH', url: `/api/cadres/${(await freshCadre(where)).id}`, payload: { post: '副书记' } }),
+  ),
+  'POST /api/cadres/:id/reveal-phone': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'POST', url: `/api/cadres/${ledger[where].cadre.id}/reveal-phone` }),
+  ),
+  'GET /api/channels': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/channels?orgId=${parentOf(where).id}` }),
+  ),
+  'GET /api/channels/:id': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/channels/${ledger[where].channel.id}` }),
+  ),
+  'POST /api/channels': scoped(
+    {
+      org_admin: [201, 404],
+      org_editor: [201, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'POST',
+        url: '/api/channels',
+        payload: { orgId: parentOf(where).id, kind: 'tuanqing_group', name: uniqueName('表格群') },
+      }),
+  ),
+  'PATCH /api/channels/:id': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) =>
+      c.request({
+        method: 'PATCH',
+        url: `/api/channels/${(await freshChannel(where)).id}`,
+        payload: { name: uniqueName('改名群') },
+      }),
+  ),
+  'POST /api/channels/:id/readings': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'POST',
+        url: `/api/channels/${ledger[where].channel.id}/readings`,
+        payload: { onDate: '2025-09-01', count: 120 },
+      }),
+  ),
+  'POST /api/channels/:id/posts': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'POST',
+        url: `/api/channels/${ledger[where].channel.id}/posts`,
+        payload: { onDate: '2025-09-01', count: 2 },
+      }),
+  ),
+  'POST /api/channels/:id/evidence': scoped(
+    {
+      org_admin: [201, 404],
+      org_editor: [201, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'POST',
+        url: `/api/channels/${ledger[where].channel.id}/evidence`,
+        ...multipartFile(pngBytes(uniqueName('图')), '截图.png'),
+      }),
+  ),
+  'GET /api/channel-evidence/:id': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/channel-evidence/${ledger[where].evidence}` }),
+  ),
+  'GET /api/orgs/:id/activities': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/orgs/${parentOf(where).id}/activities` }),
+  ),
+  'POST /api/activities': scoped(
+    {
+      org_admin: [201, 404],
+      org_editor: [201, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'POST',
+        url: '/api/activities',
+        payload: { orgId: parentOf(where).id, title: '主题团日', kind: 'theme_day', heldOn: '2025-05-04' },
+      }),
+  ),
+  'GET /api/contacts': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/contacts?orgId=${parentOf(where).id}` }),
+  ),
+  'GET /api/contacts/:id': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/contacts/${ledger[where].contact.id}` }),
+  ),
+  'POST /api/contacts': scoped(
+    {
+      org_admin: [201, 404],
+      org_editor: [201, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'POST',
+        url: '/api/contacts',
+        payload: { orgId: parentOf(where).id, fullName: '表格青年', phone: nextPhone(), category: 'returnee' },
+      }),
+  ),
+  'PATCH /api/contacts/:id': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) =>
+      c.request({
+        method: 'PATCH',
+        url: `/api/contacts/${(await freshContact(where)).id}`,
+        payload: { category: 'entrepreneur' },
+      }),
+  ),
+  'POST /api/contacts/:id/cadres': scoped(
+    {
+      org_admin: [201, 404],
+      org_editor: [201, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) =>
+      c.request({
+        method: 'POST',
+        url: `/api/contacts/${(await freshContact(where)).id}/cadres`,
+        payload: { cadreId: ledger[where].cadre.id },
+      }),
+  ),
+  'DELETE /api/contacts/:id/cadres/:cadreId': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) => {
+      const contact = await freshContact(where);
+      await linkContact(ctx, ledger[where].cadre, contact);
+      return c.request({ method: 'DELETE', url: `/api/contacts/${contact.id}/cadres/${ledger[where].cadre.id}` });
+    },
+  ),
+  'POST /api/contacts/:id/logs': scoped(
+    {
+      org_admin: [201, 404],
+      org_editor: [201, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'POST',
+        url: `/api/contacts/${ledger[where].contact.id}/logs`,
+        payload: { onDate: '2025-10-01', channel: 'wechat' },
+      }),
+  ),
+  'POST /api/contacts/:id/reveal-phone': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'POST', url: `/api/contacts/${ledger[where].contact.id}/reveal-phone` }),
+  ),
   'GET /api/audit': plain(
     {
       org_admin: 403,
@@ -538,7 +896,19 @@ test("another township's ids answer exactly like ids that do not exist", async (
     org: theirVillage.id,
     user: (await makeUser(ctx, { role: 'inspector', org: tree.townA2 })).id,
     move: move.json<{ id: number }>().id,
+    ...(await (async () => {
+      const channel = await makeChannel(ctx, { org: tree.townA2 });
+      return {
+        cadre: (await makeCadre(ctx, { org: tree.townA2 })).id,
+        channel: channel.id,
+        evidence: await makeEvidence(ctx, channel),
+        contact: (await makeContact(ctx, { org: tree.townA2 })).id,
+      };
+    })()),
   };
+  const ownCadre = await makeCadre(ctx, { org: tree.townA1 });
+  const ownChannel = await makeChannel(ctx, { org: tree.townA1 });
+  const ownContact = await makeContact(ctx, { org: tree.townA1 });
   type Probe = { kind: keyof typeof theirs; request: (id: number) => InjectOptions };
   const idRoutes: Record<string, Probe> = {
     'GET /api/orgs/:id': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/orgs/${id}` }) },
@@ -587,6 +957,76 @@ test("another township's ids answer exactly like ids that do not exist", async (
       kind: 'user',
       request: (id) => ({ method: 'POST', url: `/api/users/${id}/unlock` }),
     },
+    'GET /api/orgs/:id/cadres': {
+      kind: 'org',
+      request: (id) => ({ method: 'GET', url: `/api/orgs/${id}/cadres` }),
+    },
+    'GET /api/orgs/:id/activities': {
+      kind: 'org',
+      request: (id) => ({ method: 'GET', url: `/api/orgs/${id}/activities` }),
+    },
+    'PATCH /api/cadres/:id': {
+      kind: 'cadre',
+      request: (id) => ({ method: 'PATCH', url: `/api/cadres/${id}`, payload: { post: '委员' } }),
+    },
+    'POST /api/cadres/:id/reveal-phone': {
+      kind: 'cadre',
+      request: (id) => ({ method: 'POST', url: `/api/cadres/${id}/reveal-phone` }),
+    },
+    'GET /api/channels/:id': { kind: 'channel', request: (id) => ({ method: 'GET', url: `/api/channels/${id}` }) },
+    'PATCH /api/channels/:id': {
+      kind: 'channel',
+      request: (id) => ({ method: 'PATCH', url: `/api/channels/${id}`, payload: { name: '改名群' } }),
+    },
+    'POST /api/channels/:id/readings': {
+      kind: 'channel',
+      request: (id) => ({
+        method: 'POST',
+        url: `/api/channels/${id}/readings`,
+        payload: { onDate: '2025-09-01', count: 1 },
+      }),
+    },
+    'POST /api/channels/:id/posts': {
+      kind: 'channel',
+      request: (id) => ({
+        method: 'POST',
+        url: `/api/channels/${id}/posts`,
+        payload: { onDate: '2025-09-01', count: 1 },
+      }),
+    },
+    'POST /api/channels/:id/evidence': {
+      kind: 'channel',
+      request: (id) => ({ method: 'POST', url: `/api/channels/${id}/evidence`, ...multipartFile(pngBytes(), 'x.png') }),
+    },
+    'GET /api/channel-evidence/:id': {
+      kind: 'evidence',
+      request: (id) => ({ method: 'GET', url: `/api/channel-evidence/${id}` }),
+    },
+    'GET /api/contacts/:id': { kind: 'contact', request: (id) => ({ method: 'GET', url: `/api/contacts/${id}` }) },
+    'PATCH /api/contacts/:id': {
+      kind: 'contact',
+      request: (id) => ({ method: 'PATCH', url: `/api/contacts/${id}`, payload: { category: 'other' } }),
+    },
+    'POST /api/contacts/:id/cadres': {
+      kind: 'contact',
+      request: (id) => ({ method: 'POST', url: `/api/contacts/${id}/cadres`, payload: { cadreId: ownCadre.id } }),
+    },
+    'DELETE /api/contacts/:id/cadres/:cadreId': {
+      kind: 'contact',
+      request: (id) => ({ method: 'DELETE', url: `/api/contacts/${id}/cadres/${ownCadre.id}` }),
+    },
+    'POST /api/contacts/:id/logs': {
+      kind: 'contact',
+      request: (id) => ({
+        method: 'POST',
+        url: `/api/contacts/${id}/logs`,
+        payload: { onDate: '2025-10-01', channel: 'phone' },
+      }),
+    },
+    'POST /api/contacts/:id/reveal-phone': {
+      kind: 'contact',
+      request: (id) => ({ method: 'POST', url: `/api/contacts/${id}/reveal-phone` }),
+    },
   };
   // Ids inside bodies and query strings point at objects too.
   const otherProbes: Record<string, Probe> = {
@@ -619,6 +1059,68 @@ test("another township's ids answer exactly like ids that do not exist", async (
       request: (id) => ({ method: 'PATCH', url: `/api/users/${ownUser.id}`, payload: { orgId: id } }),
     },
     'GET /api/users?orgId': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/users?orgId=${id}` }) },
+    'POST /api/cadres orgId': {
+      kind: 'org',
+      request: (id) => ({
+        method: 'POST',
+        url: '/api/cadres',
+        payload: { orgId: id, fullName: '探测', post: '委员', kind: 'part_time' },
+      }),
+    },
+    'PATCH /api/cadres/:id orgId': {
+      kind: 'org',
+      request: (id) => ({ method: 'PATCH', url: `/api/cadres/${ownCadre.id}`, payload: { orgId: id } }),
+    },
+    'POST /api/channels orgId': {
+      kind: 'org',
+      request: (id) => ({
+        method: 'POST',
+        url: '/api/channels',
+        payload: { orgId: id, kind: 'tuanqing_group', name: '探测群' },
+      }),
+    },
+    'PATCH /api/channels/:id responsibleCadreId': {
+      kind: 'cadre',
+      request: (id) => ({
+        method: 'PATCH',
+        url: `/api/channels/${ownChannel.id}`,
+        payload: { responsibleCadreId: id },
+      }),
+    },
+    'GET /api/channels?orgId': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/channels?orgId=${id}` }) },
+    'POST /api/activities orgId': {
+      kind: 'org',
+      request: (id) => ({
+        method: 'POST',
+        url: '/api/activities',
+        payload: { orgId: id, title: '探测活动', kind: 'other', heldOn: '2025-05-04' },
+      }),
+    },
+    'POST /api/contacts orgId': {
+      kind: 'org',
+      request: (id) => ({
+        method: 'POST',
+        url: '/api/contacts',
+        payload: { orgId: id, fullName: '探测', phone: '13900000000', category: 'other' },
+      }),
+    },
+    'POST /api/contacts/:id/cadres cadreId': {
+      kind: 'cadre',
+      request: (id) => ({ method: 'POST', url: `/api/contacts/${ownContact.id}/cadres`, payload: { cadreId: id } }),
+    },
+    'POST /api/contacts/:id/logs cadreId': {
+      kind: 'cadre',
+      request: (id) => ({
+        method: 'POST',
+        url: `/api/contacts/${ownContact.id}/logs`,
+        payload: { onDate: '2025-10-01', channel: 'phone', cadreId: id },
+      }),
+    },
+    'GET /api/contacts?orgId': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/contacts?orgId=${id}` }) },
+    'GET /api/contacts?cadreId': {
+      kind: 'cadre',
+      request: (id) => ({ method: 'GET', url: `/api/contacts?cadreId=${id}` }),
+    },
   };
   const idKeys = routeKeys.filter((key) => key.includes(':id'));
   assert.deepEqual(
