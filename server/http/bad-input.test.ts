@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { loginAsFrom, nextAddress, tableCounts } from '../../test/clients.js';
 import { addMember, makeOrg, makeTree, makeUser, testPassword, type Client } from '../../test/factories.js';
 import { createTestContext } from '../../test/harness.js';
+import { makeCadre, makeChannel, makeContact } from '../../test/ledger-factories.js';
 
 // How the schema scan sees schemas: Fastify publishes every new instance on the "fastify.initialization"
 // diagnostics channel before any route exists, so an onRoute hook added there records the options of every
@@ -43,6 +44,11 @@ const pendingMove = async () => {
   return response.json<{ id: number }>().id;
 };
 const probeUser = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
+// The ledger routes need ledger.write or personal.reveal, which the system admin does not hold.
+const ledgerAdmin = await loginAsFrom(ctx, 'org_admin', tree.province);
+const probeCadre = await makeCadre(ctx, { org: tree.townA1 });
+const probeChannel = await makeChannel(ctx, { org: tree.townA1 });
+const probeContact = await makeContact(ctx, { org: tree.townA1 });
 
 // Bodiless state changes: their whole input is the path id. A new POST/PATCH without a body schema must be
 // added here on purpose, or get a schema.
@@ -52,6 +58,11 @@ const bodiless = [
   'POST /api/org-moves/:id/cancel',
   'POST /api/users/:id/reset-password',
   'POST /api/users/:id/unlock',
+  'POST /api/cadres/:id/reveal-phone',
+  'POST /api/contacts/:id/reveal-phone',
+  'DELETE /api/contacts/:id/cadres/:cadreId',
+  // multipart/form-data: one image, checked by its bytes (channels/evidence.ts), not by a JSON schema.
+  'POST /api/channels/:id/evidence',
 ];
 // GET routes whose only input, if any, is the path id.
 const queryless = [
@@ -61,6 +72,9 @@ const queryless = [
   'GET /api/orgs/:id',
   'GET /api/orgs/:id/history',
   'GET /api/audit/verify',
+  'GET /api/channels/:id',
+  'GET /api/channel-evidence/:id',
+  'GET /api/contacts/:id',
 ];
 
 /** A request whose URL is a plain string, so that it can be named in assertion messages. */
@@ -127,6 +141,72 @@ const bodyCases: Record<string, BodyCase> = {
     valid: { displayName: '改名' },
     wrongTypes: { disabled: 'no', orgId: -1 },
   },
+  'POST /api/cadres': {
+    client: ledgerAdmin,
+    url: async () => '/api/cadres',
+    valid: { orgId: tree.townA1.id, fullName: '输入干部', post: '委员', kind: 'part_time', phone: '13800138000' },
+    wrongTypes: { orgId: '1', fullName: 5, post: [], kind: 'boss', phone: 13800138000 },
+  },
+  'PATCH /api/cadres/:id': {
+    client: ledgerAdmin,
+    url: async () => `/api/cadres/${probeCadre.id}`,
+    valid: { post: '副书记' },
+    wrongTypes: { status: 'gone', kind: 1 },
+  },
+  'POST /api/channels': {
+    client: ledgerAdmin,
+    url: async () => '/api/channels',
+    valid: { orgId: tree.townA1.id, kind: 'tuanqing_group', name: fresh('输入群') },
+    wrongTypes: { orgId: null, kind: 'wechat', name: 7, createdOn: '2025/01/01' },
+  },
+  'PATCH /api/channels/:id': {
+    client: ledgerAdmin,
+    url: async () => `/api/channels/${probeChannel.id}`,
+    valid: { status: 'inactive' },
+    wrongTypes: { appId: 'wx-not-hex', responsibleCadreId: 'x' },
+  },
+  'POST /api/channels/:id/readings': {
+    client: ledgerAdmin,
+    url: async () => `/api/channels/${probeChannel.id}/readings`,
+    valid: { onDate: '2025-09-01', count: 100 },
+    wrongTypes: { onDate: '2025-13-01', count: -1 },
+  },
+  'POST /api/channels/:id/posts': {
+    client: ledgerAdmin,
+    url: async () => `/api/channels/${probeChannel.id}/posts`,
+    valid: { onDate: '2025-09-01', count: 1 },
+    wrongTypes: { onDate: 20250901, count: 1.5 },
+  },
+  'POST /api/activities': {
+    client: ledgerAdmin,
+    url: async () => '/api/activities',
+    valid: { orgId: tree.townA1.id, title: '主题团日', kind: 'theme_day', heldOn: '2025-05-04' },
+    wrongTypes: { orgId: 0, title: {}, kind: 'party', heldOn: 'yesterday' },
+  },
+  'POST /api/contacts': {
+    client: ledgerAdmin,
+    url: async () => '/api/contacts',
+    valid: { orgId: tree.townA1.id, fullName: '输入青年', phone: '13900139000', category: 'returnee' },
+    wrongTypes: { orgId: 'a', fullName: null, phone: 139, category: 'farmer' },
+  },
+  'PATCH /api/contacts/:id': {
+    client: ledgerAdmin,
+    url: async () => `/api/contacts/${probeContact.id}`,
+    valid: { note: '改备注' },
+    wrongTypes: { category: 1, village: [] },
+  },
+  'POST /api/contacts/:id/cadres': {
+    client: ledgerAdmin,
+    url: async () => `/api/contacts/${probeContact.id}/cadres`,
+    valid: { cadreId: probeCadre.id },
+    wrongTypes: { cadreId: '1' },
+  },
+  'POST /api/contacts/:id/logs': {
+    client: ledgerAdmin,
+    url: async () => `/api/contacts/${probeContact.id}/logs`,
+    valid: { onDate: '2025-10-01', channel: 'wechat' },
+    wrongTypes: { onDate: '10/01', channel: 'pigeon', cadreId: 'x' },
+  },
 };
 
 function send(client: Client | 'login', options: InjectOptions): Promise<LightMyRequestResponse> {
@@ -159,10 +239,12 @@ test('every route has a request schema for each input it takes', () => {
     const [method, url] = key.split(' ');
     if (url.includes(':id')) {
       const params = zodSchema(schema.params);
+      // Every path parameter set to a good id (routes such as /contacts/:id/cadres/:cadreId have two).
+      const good = Object.fromEntries([...url.matchAll(/:(\w+)/g)].map(([, name]) => [name, '7']));
       if (!params) problems.push(`${key}: no params schema`);
       else if (
-        !params.safeParse({ id: '7' }).success ||
-        ['abc', '-1', '0', '1.5'].some((id) => params.safeParse({ id }).success)
+        !params.safeParse(good).success ||
+        ['abc', '-1', '0', '1.5'].some((id) => params.safeParse({ ...good, id }).success)
       ) {
         problems.push(`${key}: params schema does not accept exactly positive integer ids`);
       }
@@ -232,7 +314,13 @@ test('malformed ids are refused with validation_failed, never a 500', async () =
     const [method, pattern] = key.split(' ') as ['GET' | 'POST' | 'PATCH', string];
     // Someone the route admits, so that the answer is about the id and not about the permission.
     const client =
-      route.permission === 'user.security' ? security : route.permission === 'audit.read' ? auditor : system;
+      route.permission === 'user.security'
+        ? security
+        : route.permission === 'audit.read'
+          ? auditor
+          : route.permission === 'ledger.write' || route.permission === 'personal.reveal'
+            ? ledgerAdmin
+            : system;
     for (const id of ['abc', '-1', '0', '1.5', '1e400', '%20']) {
       const payload = bodyCases[key]?.valid;
       const response = await client.request({
