@@ -7,27 +7,14 @@ import {
   contactCategories,
   contactChannels,
 } from './domain.js';
+import { chinaToday, isoDate } from './dates.js';
 import { idNumber, idString } from './orgs.js';
 
 // The new-media ledger API (两群一号, cadres, youth contacts, hand-recorded posts and activities). Phones leave the
 // server only masked (138****1234), except from the audited reveal routes.
 
-/** Today in China (UTC+8), 'YYYY-MM-DD': a cadre recording at 01:00 Beijing time records today, not yesterday. */
-export function chinaToday(now = Date.now()): string {
-  return new Date(now + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-function isCalendarDate(value: string): boolean {
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value && value >= '1990-01-01';
-}
-
-export const dateOnly = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: '日期格式应为 YYYY-MM-DD' })
-  .refine(isCalendarDate, { message: '日期不存在' });
 /** A fact that has happened: a reading, posts, a contact, an activity held. */
-export const pastDate = dateOnly.refine((value) => value <= chinaToday(), { message: '日期不能晚于今天' });
+export const pastDate = isoDate.refine((value) => value <= chinaToday(), { message: '日期不能晚于今天' });
 
 const text = (label: string, max: number) =>
   z
@@ -248,8 +235,8 @@ export const activityItem = z.object({
 export type ActivityItem = z.infer<typeof activityItem>;
 export const activityListQuery = z.object({
   includeSubtree: boolQuery.default(false),
-  from: dateOnly.optional(),
-  to: dateOnly.optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   ...paging,
 });
 export const activityListResponse = z.object({ items: z.array(activityItem), total: z.number() });

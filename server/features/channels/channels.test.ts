@@ -143,6 +143,13 @@ test('qingnong groups and official accounts of county level and above are flagge
   assert.equal(account.statusCode, 201, account.body);
   assert.equal(account.json().namingIssue, null);
   assert.equal(account.json().appId, 'wx0123456789abcdef');
+
+  // Renaming the org re-checks its channels: the place in the name follows the org.
+  assert.equal((await cityAdmin.patch(`/api/orgs/${county.id}`, { name: '共青团灞桥区委员会' })).statusCode, 200);
+  const recheck = (await cityAdmin.get(`/api/channels/${account.json().id}`)).json();
+  assert.equal(recheck.namingIssue, '县级及以上青农群、公众号应命名为“青农灞桥”');
+  await cityAdmin.patch(`/api/orgs/${county.id}`, { shortName: '长安' });
+  assert.equal((await cityAdmin.get(`/api/channels/${account.json().id}`)).json().namingIssue, null);
 });
 
 test('AppID and original id of official accounts are checked, and only official accounts carry them', async () => {

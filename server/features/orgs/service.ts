@@ -5,6 +5,7 @@ import { assertSees, type Actor } from '../../http/actor.js';
 import { AppError, conflict, invalid } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { refreshOrgMetrics } from '../campaigns/engine.js';
+import { recheckChannelNaming } from '../channels/naming-sync.js';
 import { canHaveChildren, isStrictlyInside, levelFitsParent, orgAbilities } from './policy.js';
 import {
   countChildren,
@@ -271,6 +272,10 @@ export async function updateOrgDetails(db: Db, actor: Actor, id: number, body: U
     await recordOrgChange(trx, actor, org, 'update', changes, at);
     // Level and type decide which indicators apply to the org.
     if (values.level || values.type) await refreshOrgMetrics(trx, [org.id]);
+    // 青农 + place follows the org's name and level.
+    if (values.name || 'short_name' in values || values.level || 'is_direct' in values) {
+      await recheckChannelNaming(trx, org.id);
+    }
     return (await findOrg(trx, org.id))!;
   });
 }
