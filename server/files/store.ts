@@ -59,6 +59,55 @@ export async function storeFile(
   return { sha256, size: bytes.length };
 }
 
+/** A temporary file for bytes on their way into the store (an upload being received, a report being written). */
+export function tempFilePath(dataDir: string, suffix = ''): string {
+  const tmpDir = path.join(filesDir(dataDir), 'tmp');
+  fs.mkdirSync(tmpDir, { recursive: true });
+  return path.join(tmpDir, `${randomBytes(12).toString('hex')}${suffix}`);
+}
+
+/**
+ * Moves a finished temporary file (from tempFilePath) into the store and records it, like storeFile without
+ * holding the bytes in memory: a spreadsheet of a million rows is streamed in and out.
+ */
+export async function storeFileFromPath(
+  trx: Executor,
+  dataDir: string,
+  tempPath: string,
+  mime: string,
+): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  for await (const chunk of fs.createReadStream(tempPath)) hash.update(chunk as Buffer);
+  const sha256 = hash.digest('hex');
+  const size = fs.statSync(tempPath).size;
+  const target = storedFilePath(dataDir, sha256);
+  if (fs.existsSync(target)) {
+    fs.rmSync(tempPath, { force: true });
+  } else {
+    const fd = fs.openSync(tempPath, 'r+');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.renameSync(tempPath, target);
+    fsyncDir(path.dirname(target));
+  }
+  await trx
+    .insertInto('files')
+    .values({ sha256, size, mime, created_at: nowIso() })
+    .onConflict((oc) => oc.column('sha256').doNothing())
+    .execute();
+  return { sha256, size };
+}
+
+/** Removes a stored file and its row, for files nothing else refers to (an upload once its import is over). */
+export async function deleteStoredFile(db: Executor, dataDir: string, sha256: string): Promise<void> {
+  await db.deleteFrom('files').where('sha256', '=', sha256).execute();
+  fs.rmSync(storedFilePath(dataDir, sha256), { force: true });
+}
+
 export function readStoredFile(dataDir: string, sha256: string): Buffer {
   return fs.readFileSync(storedFilePath(dataDir, sha256));
 }
