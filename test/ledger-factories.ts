@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import type { CadreKind, ChannelKind, ChannelStatus, ContactCategory } from '../common/domain.js';
@@ -225,4 +226,29 @@ export function watchPhones(client: Client): Client & { leaks: string[] } {
     post: (url, payload) => request({ method: 'POST', url, ...(payload ? { payload } : {}) }),
     patch: (url, payload) => request({ method: 'PATCH', url, payload }),
   };
+}
+
+/**
+ * Runs a write and checks that it appended exactly one audit row, of the given action, with no phone number in it.
+ * Returns the write's response.
+ */
+export async function expectOneAuditRow<T extends { statusCode: number; body: string }>(
+  ctx: TestContext,
+  action: string,
+  write: () => Promise<T>,
+): Promise<T> {
+  const last = await ctx.db.selectFrom('audit_log').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const response = await write();
+  assert.ok(response.statusCode < 300, `${action}: ${response.statusCode} ${response.body}`);
+  const rows = await ctx.db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('id', '>', last?.id ?? 0)
+    .execute();
+  assert.deepEqual(
+    rows.map((r) => r.action),
+    [action],
+  );
+  assert.doesNotMatch(rows[0].details ?? '', fullPhonePattern);
+  return response;
 }

@@ -4,6 +4,7 @@ import { loginAsFrom } from '../../../test/clients.js';
 import { makeTree } from '../../../test/factories.js';
 import { createTestContext } from '../../../test/harness.js';
 import {
+  expectOneAuditRow,
   fullPhonePattern,
   linkContact,
   makeCadre,
@@ -144,6 +145,18 @@ test('revealing a phone needs personal.reveal, returns the number and writes exa
   const none = await makeCadre(ctx, { org: tree.townA1, phone: null });
   assert.equal((await admin.post(`/api/cadres/${none.id}/reveal-phone`)).statusCode, 404);
   assert.equal((await auditRows('personal.reveal')).length, before + 1, 'refusals reveal nothing and record nothing');
+});
+
+test('every cadre write appends exactly one audit row, without the phone', async () => {
+  const phone = nextPhone();
+  phonesUsed.push(phone);
+  const created = await expectOneAuditRow(ctx, 'cadre.create', () =>
+    editor.post('/api/cadres', { orgId: tree.townA2.id, fullName: '审计干部', post: '委员', kind: 'seconded', phone }),
+  );
+  await expectOneAuditRow(ctx, 'cadre.update', () =>
+    editor.patch(`/api/cadres/${created.json().id}`, { kind: 'full_time' }),
+  );
+  await expectOneAuditRow(ctx, 'personal.reveal', () => admin.post(`/api/cadres/${created.json().id}/reveal-phone`));
 });
 
 test('no response of the cadre routes shows a full phone number, except a reveal; no log line does', () => {

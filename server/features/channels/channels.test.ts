@@ -5,6 +5,7 @@ import { makeOrg, makeTree } from '../../../test/factories.js';
 import { createTestContext } from '../../../test/harness.js';
 import {
   makeCadre,
+  expectOneAuditRow,
   makeChannel,
   multipartFile,
   pngBytes,
@@ -260,6 +261,21 @@ test('evidence: an image is stored and downloaded as an attachment; anything els
   assert.equal(empty.statusCode, 415);
   const rows = await ctx.db.selectFrom('channel_evidence').select('id').where('channel_id', '=', channel.id).execute();
   assert.equal(rows.length, 1, 'refused uploads leave no row');
+});
+
+test('every channel write appends exactly one audit row', async () => {
+  const created = await expectOneAuditRow(ctx, 'channel.create', () =>
+    editor.post('/api/channels', { orgId: tree.townA2.id, kind: 'other_group', name: '审计群' }),
+  );
+  const id = created.json().id;
+  await expectOneAuditRow(ctx, 'channel.update', () => editor.patch(`/api/channels/${id}`, { status: 'inactive' }));
+  await expectOneAuditRow(ctx, 'channel.reading', () =>
+    editor.post(`/api/channels/${id}/readings`, { onDate: '2025-09-01', count: 30 }),
+  );
+  await expectOneAuditRow(ctx, 'channel.posts', () =>
+    editor.post(`/api/channels/${id}/posts`, { onDate: '2025-09-01', count: 1 }),
+  );
+  await expectOneAuditRow(ctx, 'channel.evidence', () => uploadEvidence(editor, id));
 });
 
 test('no response of the channel routes shows a full phone number', () => {

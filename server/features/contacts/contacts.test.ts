@@ -4,7 +4,14 @@ import { test } from 'node:test';
 import { loginAsFrom } from '../../../test/clients.js';
 import { makeTree } from '../../../test/factories.js';
 import { createTestContext } from '../../../test/harness.js';
-import { fullPhonePattern, makeCadre, makeContact, nextPhone, watchPhones } from '../../../test/ledger-factories.js';
+import {
+  expectOneAuditRow,
+  fullPhonePattern,
+  makeCadre,
+  makeContact,
+  nextPhone,
+  watchPhones,
+} from '../../../test/ledger-factories.js';
 import { sqliteFilePath } from '../../db/database.js';
 import { phoneFormatMessage } from '../../personal-data/phone.js';
 
@@ -241,6 +248,21 @@ test('edits record which fields changed, never the values', async () => {
     fields: ['fullName', 'phone', 'category'],
     category: { from: 'returnee', to: 'student' },
   });
+});
+
+test('every contact write appends exactly one audit row, without the phone', async () => {
+  const created = await expectOneAuditRow(ctx, 'contact.create', () => newContact({ fullName: '审计青年' }));
+  const id = created.json().id;
+  const cadre = await makeCadre(ctx, { org: tree.townA1 });
+  await expectOneAuditRow(ctx, 'contact.update', () => editor.patch(`/api/contacts/${id}`, { village: '新村' }));
+  await expectOneAuditRow(ctx, 'contact.link', () => editor.post(`/api/contacts/${id}/cadres`, { cadreId: cadre.id }));
+  await expectOneAuditRow(ctx, 'contact.log', () =>
+    editor.post(`/api/contacts/${id}/logs`, { onDate: '2025-10-05', channel: 'wechat', cadreId: cadre.id }),
+  );
+  await expectOneAuditRow(ctx, 'contact.unlink', () =>
+    editor.request({ method: 'DELETE', url: `/api/contacts/${id}/cadres/${cadre.id}` }),
+  );
+  await expectOneAuditRow(ctx, 'personal.reveal', () => admin.post(`/api/contacts/${id}/reveal-phone`));
 });
 
 test('no response, audit row or log line shows a plain phone; on SQLite the database file holds none', async () => {
