@@ -28,6 +28,7 @@ import { channelRoutes } from './features/channels/routes.js';
 import { contactRoutes } from './features/contacts/routes.js';
 import { importRoutes } from './features/imports/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
+import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createKeyring, loadMasterKey, type Keyring } from './personal-data/keyring.js';
 import { registerErrorHandler } from './http/errors.js';
 import { registerGuard, type RouteEntry } from './http/guard.js';
@@ -38,10 +39,11 @@ z.config(z.locales.zhCN());
 
 export type AppDeps = { db: Db; config: Config; logStream?: NodeJS.WritableStream };
 
-export type App = FastifyInstance & { routeTable: RouteEntry[]; keyring: Keyring };
+export type App = FastifyInstance & { routeTable: RouteEntry[]; keyring: Keyring; jobs: JobRunner };
 
 /** What every feature's routes receive. */
-export type FeatureDeps = { db: Db; config: Config; keyring: Keyring };
+/** What every feature's routes receive; `jobs` is where features register and queue background work. */
+export type FeatureDeps = { db: Db; config: Config; keyring: Keyring; jobs: JobRunner };
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { db, config } = deps;
@@ -95,7 +97,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(userRoutes({ db }));
   await app.register(auditRoutes({ db }));
   const keyring = createKeyring(loadMasterKey(config));
-  const featureDeps: FeatureDeps = { db, config, keyring };
+  // Background jobs (imports; deliveries later) start polling once the app is ready and stop with it.
+  const jobs = createJobRunner({ db, log: app.log });
+  app.addHook('onReady', () => jobs.start());
+  app.addHook('onClose', () => jobs.stop());
+  const featureDeps: FeatureDeps = { db, config, keyring, jobs };
   await app.register(multipart, {
     limits: { fileSize: Math.max(config.maxImageBytes, config.maxSpreadsheetBytes), files: 1, fields: 10, parts: 12 },
   });
@@ -112,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }
 
   await serveWebApp(app, config.webDir);
-  return Object.assign(app, { routeTable, keyring });
+  return Object.assign(app, { routeTable, keyring, jobs });
 }
 
 /** The built web app, with every non-API GET falling back to index.html for client-side routes. */
