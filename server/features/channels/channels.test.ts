@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { test } from 'node:test';
 import { loginAsFrom } from '../../../test/clients.js';
 import { makeOrg, makeTree } from '../../../test/factories.js';
 import { createTestContext } from '../../../test/harness.js';
+import { storedFilePath } from '../../files/store.js';
 import {
   makeCadre,
   expectOneAuditRow,
@@ -261,6 +263,20 @@ test('evidence: an image is stored and downloaded as an attachment; anything els
   assert.equal(empty.statusCode, 415);
   const rows = await ctx.db.selectFrom('channel_evidence').select('id').where('channel_id', '=', channel.id).execute();
   assert.equal(rows.length, 1, 'refused uploads leave no row');
+});
+
+test('evidence whose file was lost answers 404 in Chinese, not 500', async () => {
+  const channel = await makeChannel(ctx, { org: tree.townA1 });
+  const id = (await uploadEvidence(editor, channel.id, pngBytes('to-be-lost'))).json().id;
+  const row = await ctx.db
+    .selectFrom('channel_evidence')
+    .select('file_sha256')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  fs.rmSync(storedFilePath(ctx.dataDir, row.file_sha256));
+  const response = await inspector.get(`/api/channel-evidence/${id}`);
+  assert.equal(response.statusCode, 404);
+  assert.match(response.json().error.message, /文件已丢失/);
 });
 
 test('every channel write appends exactly one audit row', async () => {

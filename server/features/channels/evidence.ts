@@ -98,9 +98,13 @@ export async function addEvidence(
 export async function loadEvidenceFile(deps: { db: Db; dataDir: string }, actor: Actor, id: number) {
   const evidence = await findEvidence(deps.db, id);
   assertSees(actor, evidence?.org_path, '证明材料');
-  return {
-    fileName: evidence.file_name,
-    mime: evidence.mime,
-    bytes: readStoredFile(deps.dataDir, evidence.file_sha256),
-  };
+  let bytes: Buffer;
+  try {
+    bytes = readStoredFile(deps.dataDir, evidence.file_sha256);
+  } catch (error) {
+    // A data directory restored without its files: say so rather than fail with a 500.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new AppError('not_found', 404, '该截图的文件已丢失，请重新上传');
+  }
+  return { fileName: evidence.file_name, mime: evidence.mime, bytes };
 }
