@@ -3,12 +3,13 @@ import { test } from 'node:test';
 import { loginAsFrom } from '../../../test/clients.js';
 import { makeTree } from '../../../test/factories.js';
 import { createTestContext } from '../../../test/harness.js';
+import { watchPhones } from '../../../test/ledger-factories.js';
 
 const ctx = await createTestContext();
 const tree = await makeTree(ctx);
-const editor = await loginAsFrom(ctx, 'org_editor', tree.countyA);
-const inspector = await loginAsFrom(ctx, 'inspector', tree.countyA);
-const otherCounty = await loginAsFrom(ctx, 'org_admin', tree.countyB);
+const editor = watchPhones(await loginAsFrom(ctx, 'org_editor', tree.countyA));
+const inspector = watchPhones(await loginAsFrom(ctx, 'inspector', tree.countyA));
+const otherCounty = watchPhones(await loginAsFrom(ctx, 'org_admin', tree.countyB));
 
 test('an editor records activities held; they are listed newest first, per org or with the subtree', async () => {
   const record = (orgId: number, title: string, heldOn: string, kind = 'theme_day') =>
@@ -47,4 +48,8 @@ test('activities are refused outside the subtree (404), to inspectors (403), in 
   assert.equal((await editor.post('/api/activities', { ...payload, kind: 'party' })).statusCode, 400);
   const rows = await ctx.db.selectFrom('activities').select('id').where('title', '=', '越界活动').execute();
   assert.deepEqual(rows, []);
+});
+
+test('no response of the activity routes shows a full phone number', () => {
+  for (const client of [editor, inspector, otherCounty]) assert.deepEqual(client.leaks, []);
 });
