@@ -6,6 +6,11 @@ import { BrowserRouter, Route, Routes, useNavigate } from 'react-router-dom';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.js';
 import { LoginPage } from '../features/auth/LoginPage.js';
 import { AuditPage } from '../features/audit/AuditPage.js';
+import { CampaignDetailPage } from '../features/campaigns/CampaignDetailPage.js';
+import { CampaignListPage } from '../features/campaigns/CampaignListPage.js';
+import { DashboardPage, DashboardRedirect } from '../features/campaigns/DashboardPage.js';
+import { PlansPage } from '../features/campaigns/PlansPage.js';
+import { LedgerHome, LedgerPage } from '../features/ledger/LedgerPage.js';
 import { MovesPage } from '../features/orgs/MovesPage.js';
 import { OrgHome, OrgPage } from '../features/orgs/OrgPage.js';
 import { OrgTreeProvider } from '../features/orgs/treeStore.js';
@@ -136,6 +141,62 @@ function AppRoutes() {
           element={
             <RequireAbility permission="user.read">
               <UsersPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="campaigns"
+          element={
+            <RequireAbility permission="ledger.read">
+              <CampaignListPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="campaigns/:id"
+          element={
+            <RequireAbility permission="ledger.read">
+              <CampaignDetailPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="campaigns/:id/dashboard"
+          element={
+            <RequireAbility permission="ledger.read">
+              <DashboardRedirect />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="campaigns/:id/dashboard/:orgId"
+          element={
+            <RequireAbility permission="ledger.read">
+              <DashboardPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="campaigns/:id/plans"
+          element={
+            <RequireAbility permission="ledger.read">
+              <PlansPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="ledger"
+          element={
+            <RequireAbility permission="ledger.read">
+              <LedgerHome />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="ledger/:orgId"
+          element={
+            <RequireAbility permission="ledger.read">
+              <LedgerPage />
             </RequireAbility>
           }
         />

@@ -2,6 +2,8 @@ import {
   AuditOutlined,
   BranchesOutlined,
   ClusterOutlined,
+  DashboardOutlined,
+  WechatOutlined,
   DownOutlined,
   GlobalOutlined,
   KeyOutlined,
@@ -13,6 +15,7 @@ import {
 import { App, Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
 import { useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { NotificationBell } from '../features/notifications/NotificationBell.js';
 import { OrgNavigator } from '../features/orgs/OrgNavigator.js';
 import { useI18n } from './i18n.js';
 import { LogoMark } from './Logo.js';
@@ -67,6 +70,16 @@ function SideContent({ onNavigate }: { onNavigate?: () => void }) {
 
   const items: MenuProps['items'] = [
     can('org.read') && { key: '/orgs', icon: <ClusterOutlined />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
+    can('ledger.read') && {
+      key: '/campaigns',
+      icon: <DashboardOutlined />,
+      label: <Link to="/campaigns">{t('nav.campaigns')}</Link>,
+    },
+    can('ledger.read') && {
+      key: '/ledger',
+      icon: <WechatOutlined />,
+      label: <Link to="/ledger">{t('nav.ledger')}</Link>,
+    },
     can('org.move') && { key: '/moves', icon: <BranchesOutlined />, label: <Link to="/moves">{t('nav.moves')}</Link> },
     can('user.read') && { key: '/users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> },
     can('audit.read') && { key: '/audit', icon: <AuditOutlined />, label: <Link to="/audit">{t('nav.audit')}</Link> },
@@ -88,7 +101,7 @@ function SideContent({ onNavigate }: { onNavigate?: () => void }) {
 function AppHeader({ onMenu }: { onMenu?: () => void }) {
   const { t, lang, setLang } = useI18n();
   const session = useCurrentSession();
-  const { logout } = useSession();
+  const { logout, can } = useSession();
   const { message } = App.useApp();
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
@@ -140,6 +153,7 @@ function AppHeader({ onMenu }: { onMenu?: () => void }) {
         </Link>
       </div>
       <div className="tj-header-right">
+        {can('ledger.read') && <NotificationBell />}
         <Button
           type="text"
           className="tj-header-btn"

@@ -67,26 +67,24 @@ function isErrorBody(value: unknown): value is ErrorBody {
   return typeof error === 'object' && error !== null && 'code' in error && 'message' in error;
 }
 
-export async function request<T>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-  path: string,
-  options: RequestOptions = {},
-): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Sends one request; a FormData body goes as multipart (the browser sets its boundary), anything else as JSON. */
+async function send(method: Method, path: string, options: RequestOptions, accept: string): Promise<Response> {
+  const headers: Record<string, string> = { accept };
+  const form = options.body instanceof FormData;
   // Fastify rejects an empty body declared as JSON, so the content type goes only with a body.
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.body !== undefined && !form) headers['content-type'] = 'application/json';
   if (method !== 'GET') {
     const token = options.csrf ?? csrfToken;
     if (token) headers['x-csrf-token'] = token;
   }
-
-  let response: Response;
   try {
-    response = await fetch(buildUrl(path, options.query), {
+    return await fetch(buildUrl(path, options.query), {
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : form ? (options.body as FormData) : JSON.stringify(options.body),
     });
   } catch {
     throw fail(
@@ -94,7 +92,10 @@ export async function request<T>(
       options,
     );
   }
+}
 
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(method, path, options, 'application/json');
   const text = await response.text();
   let payload: unknown = undefined;
   if (text) {
@@ -140,7 +141,61 @@ export const api = {
     request<T>('POST', path, { ...options, body }),
   patch: <T>(path: string, body: unknown, options?: Omit<RequestOptions, 'body'>) =>
     request<T>('PATCH', path, { ...options, body }),
+  put: <T>(path: string, body: unknown, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('PUT', path, { ...options, body }),
+  delete: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => request<T>('DELETE', path, options),
+  /** multipart/form-data: a file upload with its fields. */
+  upload: <T>(path: string, form: FormData, options?: Omit<RequestOptions, 'body'>) =>
+    request<T>('POST', path, { ...options, body: form }),
 };
+
+/**
+ * Downloads a file (an xlsx export) through the same session and error handling as every call, then hands it to
+ * the browser as a download under the name the server gave it.
+ */
+export async function download(path: string, query?: Query, fallbackName = 'download.xlsx'): Promise<void> {
+  const options: RequestOptions = { query };
+  const response = await send('GET', path, options, '*/*');
+  if (!response.ok) {
+    const text = await response.text();
+    let payload: unknown;
+    try {
+      payload = JSON.parse(text);
+    } catch {
+      payload = undefined;
+    }
+    throw fail(
+      isErrorBody(payload)
+        ? new ApiError(response.status, payload.error.code, payload.error.message, payload.error.details)
+        : new ApiError(response.status, 'bad_response', handlers?.fallbackMessage('bad_response') ?? 'bad response'),
+      options,
+    );
+  }
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileNameOf(response.headers.get('content-disposition')) ?? fallbackName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  // Some browsers read the blob after the click returns.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function fileNameOf(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const exact = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (exact?.[1]) {
+    try {
+      return decodeURIComponent(exact[1]);
+    } catch {
+      // Fall through to the plain name.
+    }
+  }
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  return plain?.[1] ?? null;
+}
 
 /** The message to show for anything thrown by a call (an ApiError or a programming error). */
 export function errorMessage(error: unknown): string {

@@ -6,6 +6,7 @@ import {
   EditOutlined,
   PlusOutlined,
   TeamOutlined,
+  WechatOutlined,
 } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Empty, Result, Row, Spin, Statistic, Tabs } from 'antd';
 import { useEffect, useState } from 'react';
@@ -89,6 +90,7 @@ export function OrgHome() {
 
 export function OrgPage() {
   const t = useT();
+  const { can } = useSession();
   const params = useParams();
   const id = Number(params.id);
   const valid = Number.isInteger(id) && id > 0;
@@ -144,6 +146,13 @@ export function OrgPage() {
   };
 
   const actions = [
+    can('ledger.read') && (
+      <Link key="ledger" to={`/ledger/${org.id}`}>
+        <Button icon={<WechatOutlined />} data-testid="open-ledger">
+          {t('nav.ledger')}
+        </Button>
+      </Link>
+    ),
     org.abilities.createChild && (
       <Button
         key="create"

@@ -1,0 +1,152 @@
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Empty, Input, Segmented, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { useState } from 'react';
+import type { CadreItem } from '../../../../common/ledger.js';
+import type { CadreKind } from '../../../../common/domain.js';
+import { formatCount } from '../../app/format.js';
+import { useT } from '../../app/i18n.js';
+import { useSession } from '../../app/session.js';
+import { useLoad } from '../../app/useLoad.js';
+import { cadreApi, type CadreStatus, type LedgerScope } from './api.js';
+import { CadreFormModal } from './CadreFormModal.js';
+import { PhoneText } from './PhoneText.js';
+
+/** 团干部名单 of one org (or its subtree), with the number of youth each keeps in contact with. */
+export function CadresTab({ orgId, orgName }: { orgId: number; orgName: string }) {
+  const t = useT();
+  const { can } = useSession();
+  const [scope, setScope] = useState<LedgerScope>('own');
+  const [q, setQ] = useState<string | undefined>(undefined);
+  const [status, setStatus] = useState<CadreStatus | undefined>('active');
+  const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const [editing, setEditing] = useState<CadreItem | 'new' | null>(null);
+  const { data, loading, reload } = useLoad(
+    () =>
+      cadreApi.list(orgId, {
+        includeSubtree: scope === 'subtree',
+        q,
+        status,
+        page: page.current,
+        pageSize: page.pageSize,
+      }),
+    [orgId, scope, q, status, page.current, page.pageSize],
+  );
+  const first = () => setPage((p) => ({ ...p, current: 1 }));
+
+  const columns: TableColumnsType<CadreItem> = [
+    { title: t('cadre.col.name'), dataIndex: 'fullName' },
+    { title: t('cadre.col.post'), dataIndex: 'post' },
+    { title: t('cadre.col.kind'), dataIndex: 'kind', render: (k: CadreKind) => t(`cadreKind.${k}`) },
+    ...(scope === 'subtree' ? [{ title: t('ledger.col.org'), dataIndex: 'orgName', responsive: ['md' as const] }] : []),
+    {
+      title: t('ledger.col.phone'),
+      key: 'phone',
+      render: (_v, row) => (
+        <PhoneText
+          masked={row.phoneMasked}
+          mayReveal={row.abilities.revealPhone}
+          reveal={() => cadreApi.revealPhone(row.id)}
+          testId={`cadre-phone-${row.id}`}
+        />
+      ),
+    },
+    {
+      title: t('cadre.col.contacts'),
+      dataIndex: 'contactCount',
+      align: 'right',
+      render: (n: number) => formatCount(n),
+    },
+    {
+      title: t('cadre.col.status'),
+      dataIndex: 'status',
+      render: (s: CadreStatus) => <Tag color={s === 'active' ? 'success' : 'default'}>{t(`cadreStatus.${s}`)}</Tag>,
+    },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      render: (_v, row) =>
+        row.abilities.update && (
+          <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(row)}>
+            {t('common.edit')}
+          </Button>
+        ),
+    },
+  ];
+
+  return (
+    <>
+      <div className="tj-toolbar">
+        <Space wrap size={8}>
+          <Segmented<LedgerScope>
+            value={scope}
+            onChange={(value) => {
+              setScope(value);
+              first();
+            }}
+            options={[
+              { value: 'own', label: t('ledger.scope.own') },
+              { value: 'subtree', label: t('ledger.scope.subtree') },
+            ]}
+          />
+          <Input.Search
+            allowClear
+            placeholder={t('cadre.search')}
+            style={{ width: 200 }}
+            onSearch={(v) => {
+              setQ(v.trim() || undefined);
+              first();
+            }}
+          />
+          <Select<CadreStatus | undefined>
+            allowClear
+            placeholder={t('cadre.col.status')}
+            style={{ width: 110 }}
+            value={status}
+            onChange={(v) => {
+              setStatus(v);
+              first();
+            }}
+            options={(['active', 'left'] as const).map((s) => ({ value: s, label: t(`cadreStatus.${s}`) }))}
+          />
+        </Space>
+        {can('ledger.write') && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="create-cadre">
+            {t('cadre.create')}
+          </Button>
+        )}
+      </div>
+      <Table<CadreItem>
+        data-testid="cadres-table"
+        rowKey="id"
+        columns={columns}
+        dataSource={data?.items ?? []}
+        loading={loading}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('cadre.empty')} /> }}
+        pagination={{
+          current: page.current,
+          pageSize: page.pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: true,
+          pageSizeOptions: [20, 50, 100],
+          showTotal: (total) => t('common.total', { n: formatCount(total) }),
+          onChange: (current, pageSize) => setPage({ current: pageSize === page.pageSize ? current : 1, pageSize }),
+        }}
+      />
+      <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
+        {t('ledger.maskedHint')}
+      </Typography.Paragraph>
+      {editing !== null && (
+        <CadreFormModal
+          cadre={editing === 'new' ? null : editing}
+          defaultOrg={{ id: orgId, name: orgName }}
+          onClose={() => setEditing(null)}
+          onDone={() => {
+            setEditing(null);
+            reload();
+          }}
+        />
+      )}
+    </>
+  );
+}

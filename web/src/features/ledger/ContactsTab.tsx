@@ -1,0 +1,215 @@
+import { DownloadOutlined, CloudUploadOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Empty, Input, Segmented, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { useState } from 'react';
+import type { ContactItem } from '../../../../common/ledger.js';
+import { contactCategories, type ContactCategory } from '../../../../common/domain.js';
+import { formatCount } from '../../app/format.js';
+import { useT } from '../../app/i18n.js';
+import { useSession } from '../../app/session.js';
+import { useLoad } from '../../app/useLoad.js';
+import { exportApi } from '../imports/api.js';
+import { ImportDialog } from '../imports/ImportDialog.js';
+import { contactApi, type LedgerScope } from './api.js';
+import { ContactDrawer } from './ContactDrawer.js';
+import { ContactFormModal } from './ContactFormModal.js';
+import { PhoneText } from './PhoneText.js';
+
+type Filters = { scope: LedgerScope; q?: string; phone?: string; category?: ContactCategory };
+
+/** The "1 cadre + N youth" contact ledger: young people, whom they are in contact with, when last. */
+export function ContactsTab({ orgId, orgName }: { orgId: number; orgName: string }) {
+  const t = useT();
+  const { can } = useSession();
+  const [filters, setFilters] = useState<Filters>({ scope: 'subtree' });
+  const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const [editing, setEditing] = useState<ContactItem | 'new' | null>(null);
+  const [openId, setOpenId] = useState<number | null>(null);
+  const [importing, setImporting] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const { data, loading, reload } = useLoad(
+    () => contactApi.list({ orgId, ...filters, page: page.current, pageSize: page.pageSize }),
+    [orgId, filters, page.current, page.pageSize],
+  );
+  const filter = (next: Partial<Filters>) => {
+    setFilters((f) => ({ ...f, ...next }));
+    setPage((p) => ({ ...p, current: 1 }));
+  };
+  const exportList = async () => {
+    setExporting(true);
+    try {
+      await exportApi.download('contacts', { orgId, ...filters });
+    } catch {
+      // The API client has shown the server's message.
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const columns: TableColumnsType<ContactItem> = [
+    {
+      title: t('contact.col.name'),
+      dataIndex: 'fullName',
+      render: (name: string, row) => (
+        <Typography.Link onClick={() => setOpenId(row.id)} data-testid={`contact-open-${row.id}`}>
+          {name}
+        </Typography.Link>
+      ),
+    },
+    {
+      title: t('ledger.col.phone'),
+      key: 'phone',
+      render: (_v, row) => (
+        <PhoneText
+          masked={row.phoneMasked}
+          mayReveal={row.abilities.revealPhone}
+          reveal={() => contactApi.revealPhone(row.id)}
+          testId={`contact-phone-${row.id}`}
+        />
+      ),
+    },
+    {
+      title: t('contact.col.category'),
+      dataIndex: 'category',
+      render: (c: ContactCategory) => <Tag>{t(`contactCategory.${c}`)}</Tag>,
+    },
+    {
+      title: t('contact.col.village'),
+      dataIndex: 'village',
+      responsive: ['lg'],
+      render: (v: string | null) => v ?? t('common.none'),
+    },
+    ...(filters.scope === 'subtree'
+      ? [{ title: t('ledger.col.org'), dataIndex: 'orgName', responsive: ['md' as const] }]
+      : []),
+    {
+      title: t('contact.col.cadres'),
+      key: 'cadres',
+      render: (_v, row) =>
+        row.cadres.length === 0 ? (
+          <Typography.Text type="warning">{t('contact.noCadre')}</Typography.Text>
+        ) : (
+          row.cadres.map((c) => c.fullName).join('、')
+        ),
+    },
+    {
+      title: t('contact.col.lastContact'),
+      dataIndex: 'lastContactOn',
+      responsive: ['xl'],
+      render: (d: string | null) => d ?? t('common.none'),
+    },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      render: (_v, row) =>
+        row.abilities.update && (
+          <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(row)}>
+            {t('common.edit')}
+          </Button>
+        ),
+    },
+  ];
+
+  return (
+    <>
+      <div className="tj-toolbar">
+        <Space wrap size={8}>
+          <Segmented<LedgerScope>
+            value={filters.scope}
+            onChange={(scope) => filter({ scope })}
+            options={[
+              { value: 'subtree', label: t('ledger.scope.subtree') },
+              { value: 'own', label: t('ledger.scope.own') },
+            ]}
+          />
+          <Input.Search
+            allowClear
+            placeholder={t('contact.searchName')}
+            style={{ width: 160 }}
+            onSearch={(v) => filter({ q: v.trim() || undefined })}
+            data-testid="contacts-search"
+          />
+          <Input.Search
+            allowClear
+            placeholder={t('contact.searchPhone')}
+            style={{ width: 180 }}
+            inputMode="tel"
+            onSearch={(v) => filter({ phone: v.trim() || undefined })}
+            data-testid="contacts-phone"
+          />
+          <Select<ContactCategory | undefined>
+            allowClear
+            placeholder={t('contact.col.category')}
+            style={{ width: 130 }}
+            value={filters.category}
+            onChange={(category) => filter({ category })}
+            options={contactCategories.map((c) => ({ value: c, label: t(`contactCategory.${c}`) }))}
+          />
+        </Space>
+        <Space wrap size={8}>
+          <Button
+            icon={<DownloadOutlined />}
+            loading={exporting}
+            onClick={() => void exportList()}
+            data-testid="contacts-export"
+          >
+            {t('ledger.export')}
+          </Button>
+          {can('ledger.write') && (
+            <>
+              <Button icon={<CloudUploadOutlined />} onClick={() => setImporting(true)} data-testid="contacts-import">
+                {t('import.fromExcel')}
+              </Button>
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setEditing('new')}
+                data-testid="create-contact"
+              >
+                {t('contact.create')}
+              </Button>
+            </>
+          )}
+        </Space>
+      </div>
+      <Table<ContactItem>
+        data-testid="contacts-table"
+        rowKey="id"
+        columns={columns}
+        dataSource={data?.items ?? []}
+        loading={loading}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('contact.empty')} /> }}
+        pagination={{
+          current: page.current,
+          pageSize: page.pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: true,
+          pageSizeOptions: [20, 50, 100],
+          showTotal: (total) => t('common.total', { n: formatCount(total) }),
+          onChange: (current, pageSize) => setPage({ current: pageSize === page.pageSize ? current : 1, pageSize }),
+        }}
+      />
+      {editing !== null && (
+        <ContactFormModal
+          contact={editing === 'new' ? null : editing}
+          defaultOrg={{ id: orgId, name: orgName }}
+          onClose={() => setEditing(null)}
+          onDone={() => {
+            setEditing(null);
+            reload();
+          }}
+        />
+      )}
+      {openId !== null && <ContactDrawer contactId={openId} onClose={() => setOpenId(null)} onChanged={reload} />}
+      {importing && (
+        <ImportDialog
+          kind="contacts"
+          orgId={orgId}
+          orgName={orgName}
+          onClose={() => setImporting(false)}
+          onImported={reload}
+        />
+      )}
+    </>
+  );
+}
