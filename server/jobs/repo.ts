@@ -85,7 +85,7 @@ export async function finishJob(
   db: Executor,
   id: number,
   instance: string,
-  outcome: { status: 'done' | 'failed'; result: unknown; error: string | null },
+  outcome: { status: 'done' | 'failed'; result: unknown; error: string | null; total?: number | null },
 ): Promise<boolean> {
   const result = await db
     .updateTable('jobs')
@@ -95,8 +95,9 @@ export async function finishJob(
       error: outcome.error?.slice(0, 1000) ?? null,
       finished_at: nowIso(),
       heartbeat_at: null,
-      // A finished job shows its progress complete.
-      progress_done: eb.fn.coalesce('progress_total', 'progress_done'),
+      // A finished job shows its progress complete (the last progress report may not have been written yet).
+      ...(outcome.total != null ? { progress_total: outcome.total } : {}),
+      progress_done: outcome.total != null ? outcome.total : eb.fn.coalesce('progress_total', 'progress_done'),
     }))
     .where('id', '=', id)
     .where('claimed_by', '=', instance)

@@ -133,7 +133,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         }
       },
       complete: async (trx, result) => {
-        if (!(await finishJob(trx, job.id, instance, { status: 'done', result, error: null }))) {
+        if (!(await finishJob(trx, job.id, instance, { status: 'done', result, error: null, total }))) {
           throw new Error('job claim lost before completion');
         }
         completed = true;
@@ -141,7 +141,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     };
     try {
       const result = await handlers.get(job.kind)!(context);
-      if (!completed) await finishJob(db, job.id, instance, { status: 'done', result, error: null });
+      if (!completed) await finishJob(db, job.id, instance, { status: 'done', result, error: null, total });
     } catch (error) {
       if (abort.signal.aborted && abort.signal.reason === stopping) {
         await releaseJob(db, job.id, instance);

@@ -1,6 +1,111 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Readable } from 'node:stream';
+import { exportQuery, importAccepted, jobItem, templateParams } from '../../../common/imports.js';
+import { idParam } from '../../../common/orgs.js';
 import type { FeatureDeps } from '../../app.js';
+import { readStoredFile } from '../../files/store.js';
+import { requireActor } from '../../http/actor.js';
+import { attachmentDisposition } from '../channels/evidence.js';
+import { exportChannels, exportContacts, type LedgerExport } from './exports.js';
+import { getJob, importJobHandler, importJobKind, loadErrorReport, startImport, xlsxMime } from './service.js';
+import { templateWorkbook } from './templates.js';
+import { receiveSpreadsheet } from './upload.js';
 
-export function importRoutes(_deps: FeatureDeps): FastifyPluginAsyncZod {
-  return async () => {};
+const tags = ['imports'];
+
+/** Sends a spreadsheet being written as a download; a failure half-way ends the download rather than the server. */
+function sendXlsx(reply: FastifyReply, file: { stream: Readable; fileName: string; done: Promise<void> }) {
+  file.done.catch((err: unknown) => {
+    reply.log.error({ err }, 'spreadsheet download failed');
+    file.stream.destroy(err instanceof Error ? err : new Error('spreadsheet failed'));
+  });
+  return reply
+    .type(xlsxMime)
+    .header('content-disposition', attachmentDisposition(file.fileName))
+    .header('cache-control', 'no-store')
+    .send(file.stream);
+}
+
+export function importRoutes(deps: FeatureDeps): FastifyPluginAsyncZod {
+  const { db, config, keyring, jobs } = deps;
+  jobs.register(importJobKind, importJobHandler({ db, keyring, dataDir: config.dataDir }));
+  return async (app) => {
+    // Multipart: the fields (kind, orgId, dryRun, campaignId) are checked by common/imports.ts importFields.
+    app.post(
+      '/api/imports',
+      {
+        schema: {
+          tags,
+          summary: '上传表格导入渠道、联系青年或建群计划（后台任务）',
+          consumes: ['multipart/form-data'],
+          response: { 202: importAccepted },
+        },
+        config: { permission: 'ledger.write' },
+      },
+      async (request, reply) => {
+        const actor = requireActor(request.actor);
+        const upload = await receiveSpreadsheet(request, {
+          dataDir: config.dataDir,
+          maxBytes: config.maxSpreadsheetBytes,
+        });
+        const jobId = await startImport({ db, keyring, dataDir: config.dataDir, jobs }, actor, upload);
+        return reply.status(202).send({ jobId });
+      },
+    );
+
+    app.get(
+      '/api/jobs/:id',
+      {
+        schema: { tags, summary: '后台任务的状态、进度和结果', params: idParam, response: { 200: jobItem } },
+        config: { permission: 'ledger.read' },
+      },
+      async (request) => getJob(db, requireActor(request.actor), request.params.id),
+    );
+
+    app.get(
+      '/api/jobs/:id/errors.xlsx',
+      {
+        schema: { tags, summary: '导入错误报告（仅上传者可下载）', params: idParam },
+        config: { permission: 'ledger.read' },
+      },
+      async (request, reply) => {
+        const report = await loadErrorReport(db, requireActor(request.actor), request.params.id);
+        return reply
+          .type(xlsxMime)
+          .header('content-disposition', attachmentDisposition(report.name))
+          .header('cache-control', 'no-store')
+          .send(readStoredFile(config.dataDir, report.sha256));
+      },
+    );
+
+    app.get(
+      '/api/import-templates/:kind.xlsx',
+      {
+        schema: { tags, summary: '导入模板（含填写说明）', params: templateParams },
+        config: { permission: 'ledger.read' },
+      },
+      async (request, reply) => sendXlsx(reply, templateWorkbook(request.params.kind)),
+    );
+
+    const exportRoute = (
+      url: string,
+      summary: string,
+      produce: (
+        actor: ReturnType<typeof requireActor>,
+        query: { orgId?: number; scope: 'own' | 'subtree' },
+      ) => Promise<LedgerExport>,
+    ) =>
+      app.get(
+        url,
+        { schema: { tags, summary, querystring: exportQuery }, config: { permission: 'ledger.read' } },
+        async (request, reply) => sendXlsx(reply, await produce(requireActor(request.actor), request.query)),
+      );
+    exportRoute('/api/exports/channels.xlsx', '导出渠道台账（xlsx）', (actor, query) =>
+      exportChannels(db, actor, query),
+    );
+    exportRoute('/api/exports/contacts.xlsx', '导出联系青年台账（手机号脱敏，xlsx）', (actor, query) =>
+      exportContacts(db, actor, query),
+    );
+  };
 }

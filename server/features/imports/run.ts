@@ -1,0 +1,220 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { chinaToday } from '../../../common/dates.js';
+import type { ImportKind, ImportResult, PreviewRow, RowAction } from '../../../common/imports.js';
+import type { Db } from '../../db/schema.js';
+import { storedFilePath, storeFileFromPath, tempFilePath } from '../../files/store.js';
+import type { Actor } from '../../http/actor.js';
+import { AppError } from '../../http/errors.js';
+import { JobFailure, type JobContext } from '../../jobs/runner.js';
+import type { Keyring } from '../../personal-data/keyring.js';
+import { openTable, type TableRow } from '../../spreadsheets/table.js';
+import { cellText } from '../../spreadsheets/values.js';
+import { recordAudit } from '../audit/service.js';
+import { channelImport } from './channels-import.js';
+import type { ImportContext, KindRun } from './checks.js';
+import { examplePrefix } from './columns.js';
+import { contactImport } from './contacts-import.js';
+import { writeErrorReport } from './error-report.js';
+import type { OrgResolver, ResolvedOrg } from './org-resolver.js';
+import { planImport } from './plans-import.js';
+import { openSpool, type Spool } from './spool.js';
+
+/** What an import job holds besides its row in `jobs`: the upload, the kind and where its rows go. */
+export type ImportJobInput = {
+  kind: ImportKind;
+  orgId: number;
+  dryRun: boolean;
+  campaignId: number | null;
+  file: { sha256: string; name: string; size: number };
+  ip: string | null;
+};
+
+/** The result as stored with the job; the error report's address never leaves the server. */
+export type StoredImportResult = ImportResult & { errorFile?: string };
+
+const chunkSize = 500;
+const previewRows = 50;
+const listedErrors = 100;
+
+async function kindRun(kind: ImportKind, ctx: ImportContext): Promise<KindRun<string>> {
+  switch (kind) {
+    case 'channels':
+      return channelImport(ctx);
+    case 'contacts':
+      return contactImport(ctx);
+    case 'plans':
+      return await planImport(ctx);
+  }
+}
+
+/** Scratch files of imports that a crash left behind (older than a day) go when the next import starts. */
+function spoolDir(dataDir: string): string {
+  const dir = path.join(dataDir, 'import-spool');
+  fs.mkdirSync(dir, { recursive: true });
+  const dayAgo = Date.now() - 86_400_000;
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true });
+  }
+  return dir;
+}
+
+type Pass1 = { sheet: string; columns: { key: string; header: string }[] };
+
+/** Pass 1: every row read, checked and spooled; nothing is written to the ledger. */
+async function checkAll(run: KindRun<string>, source: string, spool: Spool, job: JobContext): Promise<Pass1> {
+  const table = await openTable({ path: source }, run.columns).catch((error: unknown) => {
+    throw error instanceof AppError ? new JobFailure(error.message) : error;
+  });
+  const firstKey = run.columns[0].key;
+  let chunk: TableRow<string>[] = [];
+  let read = 0;
+  const flush = async () => {
+    const checked = await run.check(chunk);
+    spool.add(
+      checked.map((c, i) => ({
+        ...c,
+        row: chunk[i].rowNumber,
+        display: read - chunk.length + i < previewRows ? run.display(chunk[i].values) : null,
+      })),
+    );
+    chunk = [];
+    job.progress(read, null);
+    if (job.signal.aborted) throw new Error('import stopped');
+    await yieldToLoop(); // SQLite queries resolve as microtasks: let requests in between chunks
+  };
+  try {
+    for await (const row of table.rows) {
+      if (cellText(row.values[firstKey] ?? null).startsWith(examplePrefix)) continue;
+      chunk.push(row);
+      read++;
+      if (chunk.length === chunkSize) await flush();
+    }
+    if (chunk.length > 0) await flush();
+  } catch (error) {
+    throw error instanceof AppError ? new JobFailure(error.message) : error;
+  }
+  const columns = table.columns.map((c) => ({ key: c.key, header: c.header }));
+  return { sheet: table.sheet, columns };
+}
+
+/** Pass 2: the valid rows against the ledger, chunk by chunk, writing when `write` (inside the caller's transaction). */
+async function applyAll(
+  run: KindRun<string>,
+  db: Parameters<KindRun<string>['apply']>[0],
+  spool: Spool,
+  write: boolean,
+  job: JobContext,
+  total: number,
+) {
+  const counts = { create: 0, update: 0, unchanged: 0 };
+  const early = new Map<number, RowAction>();
+  let done = 0;
+  job.progress(0, total);
+  for (const rows of spool.validChunks(chunkSize)) {
+    const actions = await run.apply(db, rows, write);
+    actions.forEach((action, i) => {
+      if (action !== 'error') counts[action]++;
+      if (early.size < previewRows) early.set(rows[i].row, action);
+    });
+    done += rows.length;
+    job.progress(done, total);
+    if (job.signal.aborted) throw new Error('import stopped');
+    await yieldToLoop();
+  }
+  return { counts, early };
+}
+
+function preview(spool: Spool, early: Map<number, RowAction>): PreviewRow[] {
+  return spool.firstRows(previewRows).map((r) => ({
+    row: r.row,
+    action: r.error ? 'error' : (early.get(r.row) ?? 'unchanged'),
+    values: r.display ? (JSON.parse(r.display) as Record<string, string>) : {},
+    errors: r.error ? r.error.split('；') : [],
+  }));
+}
+
+export type ImportRunDeps = { db: Db; keyring: Keyring; dataDir: string };
+
+/**
+ * One import, start to end: pass 1 checks every row into the spool and marks duplicates within the file; then,
+ * for a real run without a single error, pass 2 applies everything in ONE transaction that also writes the audit
+ * row, refreshes the campaign figures and marks the job done — all of it or nothing. A dry run, or a real run
+ * with errors, classifies the rows without writing and keeps an error report for the uploader.
+ */
+export async function runImport(
+  deps: ImportRunDeps,
+  job: JobContext,
+  input: ImportJobInput,
+  scope: { actor: Actor; root: ResolvedOrg; orgs: OrgResolver },
+): Promise<StoredImportResult> {
+  const ctx: ImportContext = {
+    db: deps.db,
+    keyring: deps.keyring,
+    ...scope,
+    today: chinaToday(),
+    campaignId: input.campaignId,
+  };
+  const run = await kindRun(input.kind, ctx);
+  const source = storedFilePath(deps.dataDir, input.file.sha256);
+  const spool = openSpool(spoolDir(deps.dataDir));
+  try {
+    const { sheet, columns } = await checkAll(run, source, spool, job);
+    spool.markDuplicates(run.duplicateMessage);
+    if (run.alt) spool.markAltConflicts(run.alt.mode, run.alt.message);
+    const { rows, errors } = spool.counts();
+    if (rows === 0) throw new JobFailure('表中没有数据行：请在表头下方逐行填写后再上传');
+    const base = { kind: input.kind, dryRun: input.dryRun, fileName: input.file.name, sheet, columns };
+    const finish = async (applied: Awaited<ReturnType<typeof applyAll>>): Promise<StoredImportResult> => {
+      const errorList: string[] = [];
+      for (const e of spool.errorRows()) {
+        if (errorList.length >= listedErrors) break;
+        errorList.push(`第 ${e.row} 行：${e.error}`);
+      }
+      return {
+        ...base,
+        counts: { rows, ...applied.counts, errors },
+        ...run.extra(),
+        preview: preview(spool, applied.early),
+        errors: errorList,
+        errorReport: errors > 0,
+      };
+    };
+
+    if (input.dryRun || errors > 0) {
+      const result = await finish(await applyAll(run, deps.db, spool, false, job, rows - errors));
+      if (errors > 0) result.errorFile = await storeErrorReport(deps, run, source, spool);
+      if (input.dryRun) return result;
+      throw new JobFailure(`共 ${errors} 行有错误，未导入任何数据：请下载错误报告，修改后重新上传`, result);
+    }
+    return await deps.db.transaction().execute(async (trx) => {
+      const applied = await applyAll(run, trx, spool, true, job, rows);
+      await run.finish(trx);
+      const result = await finish(applied);
+      await recordAudit(trx, scope.actor, {
+        action: 'ledger.import',
+        objectType: 'job',
+        objectId: job.job.id,
+        orgId: scope.root.id,
+        details: { kind: input.kind, ...result.counts, ...run.extra() },
+      });
+      await job.complete(trx, result);
+      return result;
+    });
+  } finally {
+    spool.close();
+  }
+}
+
+async function storeErrorReport(deps: ImportRunDeps, run: KindRun<string>, source: string, spool: Spool) {
+  const target = tempFilePath(deps.dataDir, '.xlsx');
+  try {
+    await writeErrorReport({ path: source }, run.columns, spool, target);
+    const mime = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    return (await storeFileFromPath(deps.db, deps.dataDir, target, mime)).sha256;
+  } finally {
+    fs.rmSync(target, { force: true });
+  }
+}
