@@ -1,6 +1,7 @@
 import { PostgresAdapter, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
 
-// Frozen. The new-media ledger (两群一号 channels, cadres and their youth contacts), campaigns with their
+// Frozen. Shares and sums are 'double precision' (PostgreSQL's 'real' is a 4-byte float: 1/3 became 0.33333334).
+// The new-media ledger (两群一号 channels, cadres and their youth contacts), campaigns with their
 // maintained status and roll-up tables, uploaded files, in-app notifications and background jobs.
 // Dates of the domain ("held on", "deadline") are 'YYYY-MM-DD' text; timestamps are ISO-8601 UTC text.
 
@@ -195,7 +196,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     /** JSON arrays of the org levels and types the indicator applies to. */
     .addColumn('levels', 'varchar(200)', (c) => c.notNull())
     .addColumn('types', 'varchar(200)', (c) => c.notNull())
-    .addColumn('threshold', 'real', (c) => c.notNull())
+    .addColumn('threshold', 'double precision', (c) => c.notNull())
     .addColumn('deadline', 'varchar(10)')
     .addColumn('sort_order', 'integer', (c) => c.notNull())
     .execute();
@@ -220,7 +221,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('org_id', 'integer', orgRef)
     .addColumn('org_path', 'varchar(400)', (c) => c.notNull())
     .addColumn('org_level', 'varchar(16)', (c) => c.notNull())
-    .addColumn('value', 'real')
+    .addColumn('value', 'double precision')
     .addColumn('met', 'integer', (c) => c.notNull())
     .addColumn('updated_at', 'varchar(32)', stamp)
     .addPrimaryKeyConstraint('indicator_status_pk', ['indicator_id', 'org_id'])
@@ -238,7 +239,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('level', 'varchar(16)', (c) => c.notNull())
     .addColumn('applicable', 'integer', (c) => c.notNull())
     .addColumn('met', 'integer', (c) => c.notNull())
-    .addColumn('value_sum', 'real', (c) => c.notNull())
+    .addColumn('value_sum', 'double precision', (c) => c.notNull())
     .addPrimaryKeyConstraint('indicator_rollup_pk', ['indicator_id', 'org_id', 'level'])
     .execute();
   await db.schema.createIndex('indicator_rollup_org').on('indicator_rollup').columns(['org_id']).execute();
@@ -251,7 +252,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('level', 'varchar(16)', (c) => c.notNull())
     .addColumn('applicable', 'integer', (c) => c.notNull())
     .addColumn('met', 'integer', (c) => c.notNull())
-    .addColumn('value_sum', 'real', (c) => c.notNull())
+    .addColumn('value_sum', 'double precision', (c) => c.notNull())
     .addPrimaryKeyConstraint('indicator_snapshots_pk', ['indicator_id', 'org_id', 'on_date', 'level'])
     .execute();
   await db.schema
