@@ -18,6 +18,7 @@ import {
   pngBytes,
 } from '../../test/ledger-factories.js';
 import { createTestContext } from '../../test/harness.js';
+import { multipartBody, waitForJob } from '../../test/imports.js';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 
@@ -107,6 +108,86 @@ async function ledgerObjects(where: Where) {
   };
 }
 const ledger = { inside: await ledgerObjects('inside'), outside: await ledgerObjects('outside') };
+
+// Import jobs: finished ones written directly (so that no runner picks them up), and one real error report, which
+// only the uploader of its job may download.
+const uploader = await loginAsFrom(ctx, 'org_admin', tree.countyA);
+const csvUpload = (orgId: number, csv = '姓名,手机号码\n某人,13800000000\n') =>
+  multipartBody(
+    { kind: 'contacts', orgId: String(orgId), dryRun: 'true' },
+    { name: '名单.csv', content: Buffer.from(csv) },
+  );
+const reportJob = await uploader.request({
+  method: 'POST',
+  url: '/api/imports',
+  ...csvUpload(tree.townA1.id, '姓名,手机号码\n错号,123\n'),
+});
+await waitForJob(uploader, reportJob.json<{ jobId: number }>().jobId);
+const reportResult = (
+  await ctx.db
+    .selectFrom('jobs')
+    .select('result')
+    .where('id', '=', reportJob.json<{ jobId: number }>().jobId)
+    .executeTakeFirstOrThrow()
+).result;
+async function finishedJob(where: Where, createdBy: number): Promise<number> {
+  const at = new Date().toISOString();
+  const row = await ctx.db
+    .insertInto('jobs')
+    .values({
+      kind: 'import',
+      status: 'done',
+      org_id: parentOf(where).id,
+      created_by: createdBy,
+      input: JSON.stringify({ file: { name: '名单.csv' } }),
+      result: reportResult,
+      created_at: at,
+      finished_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+/** The caller's own user id (anonymous callers get the uploader's: they are refused before it matters). */
+async function callerId(c: Caller): Promise<number> {
+  const me = await c.request({ method: 'GET', url: '/api/auth/me' });
+  return me.statusCode === 200 ? me.json<{ user: { id: number } }>().user.id : uploader.user.id;
+}
+
+// Campaigns rooted inside (townA1) and outside (townB1) the org roles' subtree, with the built-in indicators; a
+// reminder for the org roles' own org (inside) and for another county (outside).
+const campaignBody = (where: Where) => ({
+  rootOrgId: parentOf(where).id,
+  name: uniqueName('表格任务'),
+  startsOn: '2026-07-01',
+  endsOn: '2026-11-30',
+  template: 'rural_wechat',
+});
+async function freshCampaign(where: Where): Promise<{ id: number; indicators: { id: number }[] }> {
+  const response = await requester.post('/api/campaigns', campaignBody(where));
+  if (response.statusCode !== 201) throw new Error(`campaign fixture: ${response.body}`);
+  return response.json();
+}
+const campaigns = { inside: await freshCampaign('inside'), outside: await freshCampaign('outside') };
+const campaignOf = (where: Where) => campaigns[where];
+const freshIndicator = async (where: Where) => (await freshCampaign(where)).indicators[0].id;
+async function reminderFor(org: { id: number }): Promise<number> {
+  const row = await ctx.db
+    .insertInto('notifications')
+    .values({
+      org_id: org.id,
+      kind: 'deadline_reminder',
+      indicator_id: null,
+      due_on: '2026-09-30',
+      title: '提醒',
+      body: '请按期完成',
+      created_at: new Date().toISOString(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+const reminders = { inside: await reminderFor(tree.countyA), outside: await reminderFor(tree.countyB) };
 
 const table: Record<string, Row> = {
   'GET /api/openapi.json': plain(
@@ -773,6 +854,83 @@ const table: Record<string, Row> = {
     },
     (c, where) => c.request({ method: 'POST', url: `/api/contacts/${ledger[where].contact.id}/reveal-phone` }),
   ),
+  'POST /api/imports': scoped(
+    {
+      org_admin: [202, 404],
+      org_editor: [202, 404],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'POST', url: '/api/imports', ...csvUpload(parentOf(where).id) }),
+  ),
+  // Anyone who sees the job's org, and its creator; here the creator is someone else.
+  'GET /api/jobs/:id': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) => c.request({ method: 'GET', url: `/api/jobs/${await finishedJob(where, uploader.user.id)}` }),
+  ),
+  // Only the uploader: inside, the caller's own job; outside, someone else's job in the other county.
+  'GET /api/jobs/:id/errors.xlsx': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 404],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) => {
+      const owner = where === 'inside' ? await callerId(c) : uploader.user.id;
+      return c.request({ method: 'GET', url: `/api/jobs/${await finishedJob(where, owner)}/errors.xlsx` });
+    },
+  ),
+  'GET /api/import-templates/:kind.xlsx': plain(
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 403,
+      audit_admin: 403,
+      anonymous: 401,
+    },
+    get('/api/import-templates/contacts.xlsx'),
+  ),
+  'GET /api/exports/channels.xlsx': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/exports/channels.xlsx?orgId=${parentOf(where).id}` }),
+  ),
+  'GET /api/exports/contacts.xlsx': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/exports/contacts.xlsx?orgId=${parentOf(where).id}` }),
+  ),
   'GET /api/audit': plain(
     {
       org_admin: 403,
@@ -796,6 +954,219 @@ const table: Record<string, Row> = {
       anonymous: 401,
     },
     get('/api/audit/verify'),
+  ),
+  'GET /api/campaigns': plain(
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 403,
+      audit_admin: 403,
+      anonymous: 401,
+    },
+    get('/api/campaigns'),
+  ),
+  'POST /api/campaigns': scoped(
+    {
+      org_admin: [201, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [201, 201],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'POST', url: '/api/campaigns', payload: campaignBody(where) }),
+  ),
+  'GET /api/campaigns/:id': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'GET', url: `/api/campaigns/${campaignOf(where).id}` }),
+  ),
+  'PATCH /api/campaigns/:id': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({ method: 'PATCH', url: `/api/campaigns/${campaignOf(where).id}`, payload: { reminderDays: 5 } }),
+  ),
+  'POST /api/campaigns/:id/indicators': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'POST',
+        url: `/api/campaigns/${campaignOf(where).id}/indicators`,
+        payload: {
+          name: '活动开展',
+          metric: 'activities_held',
+          levels: ['township'],
+          types: ['committee'],
+          threshold: 2,
+          deadline: '2026-10-31',
+        },
+      }),
+  ),
+  'PATCH /api/indicators/:id': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'PATCH',
+        url: `/api/indicators/${campaignOf(where).indicators[1].id}`,
+        payload: { threshold: 8 },
+      }),
+  ),
+  'DELETE /api/indicators/:id': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) => c.request({ method: 'DELETE', url: `/api/indicators/${await freshIndicator(where)}` }),
+  ),
+  'GET /api/campaigns/:id/dashboard': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({ method: 'GET', url: `/api/campaigns/${campaignOf(where).id}/dashboard?orgId=${parentOf(where).id}` }),
+  ),
+  'GET /api/campaigns/:id/rollup.xlsx': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'GET',
+        url: `/api/campaigns/${campaignOf(where).id}/rollup.xlsx?orgId=${parentOf(where).id}`,
+      }),
+  ),
+  'GET /api/campaigns/:id/plans': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({ method: 'GET', url: `/api/campaigns/${campaignOf(where).id}/plans?orgId=${parentOf(where).id}` }),
+  ),
+  'GET /api/campaigns/:id/laggards': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'GET',
+        url: `/api/campaigns/${campaignOf(where).id}/laggards?orgId=${parentOf(where).id}&indicatorId=${campaignOf(where).indicators[1].id}`,
+      }),
+  ),
+  'PUT /api/campaigns/:id/plans': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [403, 403],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    (c, where) =>
+      c.request({
+        method: 'PUT',
+        url: `/api/campaigns/${campaignOf(where).id}/plans`,
+        payload: { rows: [{ orgId: parentOf(where).id, planned: 12 }] },
+      }),
+  ),
+  'GET /api/notifications': plain(
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 200,
+      audit_admin: 200,
+      anonymous: 401,
+    },
+    get('/api/notifications'),
+  ),
+  'POST /api/notifications/:id/read': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [200, 404],
+      inspector: [200, 404],
+      system_admin: [404, 404],
+      security_admin: [404, 404],
+      audit_admin: [404, 404],
+      anonymous: [401, 401],
+    },
+    (c, where) => c.request({ method: 'POST', url: `/api/notifications/${reminders[where]}/read` }),
+  ),
+  'POST /api/notifications/read-all': plain(
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 200,
+      audit_admin: 200,
+      anonymous: 401,
+    },
+    (c) => c.request({ method: 'POST', url: '/api/notifications/read-all' }),
   ),
 };
 
@@ -905,6 +1276,21 @@ test("another township's ids answer exactly like ids that do not exist", async (
         contact: (await makeContact(ctx, { org: tree.townA2 })).id,
       };
     })()),
+    job: (
+      await ctx.db
+        .insertInto('jobs')
+        .values({
+          kind: 'import',
+          status: 'done',
+          org_id: tree.townA2.id,
+          created_by: uploader.user.id,
+          input: '{}',
+          result: reportResult,
+          created_at: new Date().toISOString(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id,
   };
   const ownCadre = await makeCadre(ctx, { org: tree.townA1 });
   const ownChannel = await makeChannel(ctx, { org: tree.townA1 });
@@ -1027,6 +1413,11 @@ test("another township's ids answer exactly like ids that do not exist", async (
       kind: 'contact',
       request: (id) => ({ method: 'POST', url: `/api/contacts/${id}/reveal-phone` }),
     },
+    'GET /api/jobs/:id': { kind: 'job', request: (id) => ({ method: 'GET', url: `/api/jobs/${id}` }) },
+    'GET /api/jobs/:id/errors.xlsx': {
+      kind: 'job',
+      request: (id) => ({ method: 'GET', url: `/api/jobs/${id}/errors.xlsx` }),
+    },
   };
   // Ids inside bodies and query strings point at objects too.
   const otherProbes: Record<string, Probe> = {
@@ -1117,6 +1508,18 @@ test("another township's ids answer exactly like ids that do not exist", async (
       }),
     },
     'GET /api/contacts?orgId': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/contacts?orgId=${id}` }) },
+    'POST /api/imports orgId': {
+      kind: 'org',
+      request: (id) => ({ method: 'POST', url: '/api/imports', ...csvUpload(id) }),
+    },
+    'GET /api/exports/channels.xlsx?orgId': {
+      kind: 'org',
+      request: (id) => ({ method: 'GET', url: `/api/exports/channels.xlsx?orgId=${id}` }),
+    },
+    'GET /api/exports/contacts.xlsx?orgId': {
+      kind: 'org',
+      request: (id) => ({ method: 'GET', url: `/api/exports/contacts.xlsx?orgId=${id}` }),
+    },
     'GET /api/contacts?cadreId': {
       kind: 'cadre',
       request: (id) => ({ method: 'GET', url: `/api/contacts?cadreId=${id}` }),
