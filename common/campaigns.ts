@@ -9,17 +9,19 @@ export const shareMetrics = ['cadre_contact_share', 'plan_completion'] as const;
 export const campaignTemplates = ['rural_wechat', 'empty'] as const;
 export type CampaignTemplate = (typeof campaignTemplates)[number];
 
-const indicatorFields = z.object({
-  name: z.string().trim().min(2, { message: '指标名称至少 2 个字' }).max(100),
-  metric: z.enum(metrics),
-  channelKind: z.enum(channelKinds).nullish(),
-  minContacts: z.number().int().min(1).max(10000).nullish(),
-  windowStart: isoDate.nullish(),
-  levels: z.array(z.enum(orgLevels)).min(1, { message: '至少选择一个适用层级' }),
-  types: z.array(z.enum(orgTypes)).min(1, { message: '至少选择一种适用组织类型' }),
-  threshold: z.number().min(0).max(1_000_000),
-  deadline: isoDate.nullish(),
-});
+const indicatorFields = z
+  .object({
+    name: z.string().trim().min(2, { message: '指标名称至少 2 个字' }).max(100),
+    metric: z.enum(metrics),
+    channelKind: z.enum(channelKinds).nullish(),
+    minContacts: z.number().int().min(1).max(10000).nullish(),
+    windowStart: isoDate.nullish(),
+    levels: z.array(z.enum(orgLevels)).min(1, { message: '至少选择一个适用层级' }),
+    types: z.array(z.enum(orgTypes)).min(1, { message: '至少选择一种适用组织类型' }),
+    threshold: z.number().min(0).max(1_000_000),
+    deadline: isoDate.nullish(),
+  })
+  .strict();
 
 function checkIndicator(value: z.infer<typeof indicatorFields>, ctx: z.RefinementCtx): void {
   const needsKind = ['channel_count', 'plan_completion'].includes(value.metric);
@@ -67,16 +69,19 @@ export const createCampaignBody = z
     template: z.enum(campaignTemplates).default('rural_wechat'),
     indicators: z.array(indicatorInput).max(30).optional(),
   })
+  .strict()
   .refine((v) => v.startsOn <= v.endsOn, { path: ['endsOn'], message: '结束日期不能早于开始日期' });
 export type CreateCampaignBody = z.infer<typeof createCampaignBody>;
 
-export const updateCampaignBody = z.object({
-  name: z.string().trim().min(2).max(100).optional(),
-  startsOn: isoDate.optional(),
-  endsOn: isoDate.optional(),
-  reminderDays: z.number().int().min(0).max(60).optional(),
-  status: z.enum(['active', 'closed']).optional(),
-});
+export const updateCampaignBody = z
+  .object({
+    name: z.string().trim().min(2).max(100).optional(),
+    startsOn: isoDate.optional(),
+    endsOn: isoDate.optional(),
+    reminderDays: z.number().int().min(0).max(60).optional(),
+    status: z.enum(['active', 'closed']).optional(),
+  })
+  .strict();
 
 export const campaignItem = z.object({
   id: z.number(),
@@ -175,12 +180,14 @@ export const planResponse = z.object({
     }),
   ),
 });
-export const savePlansBody = z.object({
-  rows: z
-    .array(z.object({ orgId: idNumber, planned: z.number().int().min(0).max(10000) }))
-    .min(1)
-    .max(5000),
-});
+export const savePlansBody = z
+  .object({
+    rows: z
+      .array(z.object({ orgId: idNumber, planned: z.number().int().min(0).max(10000) }).strict())
+      .min(1)
+      .max(5000),
+  })
+  .strict();
 
 export const notificationItem = z.object({
   id: z.number(),

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { loginAsFrom, nextAddress, tableCounts } from '../../test/clients.js';
 import { addMember, makeOrg, makeTree, makeUser, testPassword, type Client } from '../../test/factories.js';
 import { createTestContext } from '../../test/harness.js';
+import { multipartBody } from '../../test/imports.js';
 import { makeCadre, makeChannel, makeContact } from '../../test/ledger-factories.js';
 
 // How the schema scan sees schemas: Fastify publishes every new instance on the "fastify.initialization"
@@ -49,6 +50,17 @@ const ledgerAdmin = await loginAsFrom(ctx, 'org_admin', tree.province);
 const probeCadre = await makeCadre(ctx, { org: tree.townA1 });
 const probeChannel = await makeChannel(ctx, { org: tree.townA1 });
 const probeContact = await makeContact(ctx, { org: tree.townA1 });
+const campaignBody = {
+  rootOrgId: tree.countyA.id,
+  name: '输入检查任务',
+  startsOn: '2026-07-01',
+  endsOn: '2026-11-30',
+  template: 'rural_wechat',
+};
+const probeCampaign = (await system.post('/api/campaigns', campaignBody)).json<{
+  id: number;
+  indicators: { id: number }[];
+}>();
 
 // Bodiless state changes: their whole input is the path id. A new POST/PATCH without a body schema must be
 // added here on purpose, or get a schema.
@@ -63,6 +75,11 @@ const bodiless = [
   'DELETE /api/contacts/:id/cadres/:cadreId',
   // multipart/form-data: one image, checked by its bytes (channels/evidence.ts), not by a JSON schema.
   'POST /api/channels/:id/evidence',
+  // multipart/form-data: a spreadsheet plus fields checked by common/imports.ts importFields (see the test below).
+  'POST /api/imports',
+  'DELETE /api/indicators/:id',
+  'POST /api/notifications/:id/read',
+  'POST /api/notifications/read-all',
 ];
 // GET routes whose only input, if any, is the path id.
 const queryless = [
@@ -75,6 +92,11 @@ const queryless = [
   'GET /api/channels/:id',
   'GET /api/channel-evidence/:id',
   'GET /api/contacts/:id',
+  'GET /api/jobs/:id',
+  'GET /api/jobs/:id/errors.xlsx',
+  'GET /api/import-templates/:kind.xlsx',
+  'GET /api/campaigns/:id',
+  'GET /api/notifications',
 ];
 
 /** A request whose URL is a plain string, so that it can be named in assertion messages. */
@@ -207,6 +229,36 @@ const bodyCases: Record<string, BodyCase> = {
     valid: { onDate: '2025-10-01', channel: 'wechat' },
     wrongTypes: { onDate: '10/01', channel: 'pigeon', cadreId: 'x' },
   },
+  'POST /api/campaigns': {
+    client: system,
+    url: async () => '/api/campaigns',
+    valid: campaignBody,
+    wrongTypes: { rootOrgId: 'x', startsOn: '2026/07/01', template: 'other', indicators: {} },
+  },
+  'PATCH /api/campaigns/:id': {
+    client: system,
+    url: async () => `/api/campaigns/${probeCampaign.id}`,
+    valid: { reminderDays: 3 },
+    wrongTypes: { reminderDays: 'three', status: 'paused', endsOn: 20261130 },
+  },
+  'POST /api/campaigns/:id/indicators': {
+    client: system,
+    url: async () => `/api/campaigns/${probeCampaign.id}/indicators`,
+    valid: { name: '开展活动', metric: 'activities_held', levels: ['township'], types: ['committee'], threshold: 2 },
+    wrongTypes: { name: 2, metric: 'vibes', levels: 'township', types: [], threshold: '2' },
+  },
+  'PATCH /api/indicators/:id': {
+    client: system,
+    url: async () => `/api/indicators/${probeCampaign.indicators[1].id}`,
+    valid: { threshold: 12 },
+    wrongTypes: { threshold: 'ten', deadline: '9月30日', levels: ['moon'] },
+  },
+  'PUT /api/campaigns/:id/plans': {
+    client: system,
+    url: async () => `/api/campaigns/${probeCampaign.id}/plans`,
+    valid: { rows: [{ orgId: tree.townA1.id, planned: 10 }] },
+    wrongTypes: { rows: [{ orgId: 'x', planned: -1 }] },
+  },
 };
 
 function send(client: Client | 'login', options: InjectOptions): Promise<LightMyRequestResponse> {
@@ -275,7 +327,7 @@ test('every route with a body schema has a bad-input case, and each case starts 
 
 for (const [key, c] of Object.entries(bodyCases)) {
   test(`malformed bodies are refused with validation_failed and leave nothing behind: ${key}`, async () => {
-    const [method] = key.split(' ') as ['POST' | 'PATCH'];
+    const [method] = key.split(' ') as ['POST' | 'PATCH' | 'PUT'];
     const json = { 'content-type': 'application/json' };
     const attempts: [string, InjectOptions, number][] = [
       ['not JSON', { payload: '{bad', headers: json }, 400],
@@ -522,4 +574,41 @@ test('a duplicate username is refused whatever its case, and no user is created'
     'conflict',
     /已被使用/,
   );
+});
+
+// POST /api/imports takes multipart/form-data (a spreadsheet and a few fields), so the JSON body cases above do
+// not apply: its own malformed inputs are refused with validation_failed and queue nothing.
+test('malformed import uploads are refused with validation_failed and queue nothing', async () => {
+  const importer = await loginAsFrom(ctx, 'org_admin', tree.countyA);
+  const csv = { name: '名单.csv', content: Buffer.from('姓名,手机号码\n某人,13800000000\n') };
+  const send = (fields: Record<string, string>, file?: typeof csv & { field?: string }) => {
+    const body = multipartBody(fields, file);
+    return importer.request({ method: 'POST', url: '/api/imports', payload: body.payload, headers: body.headers });
+  };
+  const jobs = async () =>
+    Number(
+      (
+        await ctx.db
+          .selectFrom('jobs')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const before = { tables: await tableCounts(ctx), jobs: await jobs() };
+  const attempts: [string, () => Promise<LightMyRequestResponse>, number][] = [
+    ['a JSON body', () => importer.post('/api/imports', { kind: 'contacts' }), 415],
+    ['no file', () => send({ kind: 'contacts' }), 400],
+    ['a file under another field name', () => send({ kind: 'contacts' }, { ...csv, field: 'upload' }), 400],
+    ['an unknown kind', () => send({ kind: 'members' }, csv), 400],
+    ['no kind', () => send({}, csv), 400],
+    ['an unknown extra field', () => send({ kind: 'contacts', extra: 'x' }, csv), 400],
+    ['a dry-run flag that is not a boolean', () => send({ kind: 'contacts', dryRun: 'yes' }, csv), 400],
+    ['an org id that is not a number', () => send({ kind: 'contacts', orgId: '0x10' }, csv), 400],
+    ['plans without a campaign', () => send({ kind: 'plans' }, csv), 400],
+    ['a prototype-pollution field', () => send({ kind: 'contacts', __proto__: 'x' }, csv), 400],
+  ];
+  for (const [what, attempt, status] of attempts) {
+    assertRefused(await attempt(), status, 'validation_failed', `POST /api/imports with ${what}`);
+  }
+  assert.deepEqual({ tables: await tableCounts(ctx), jobs: await jobs() }, before, 'nothing stored or queued');
 });
