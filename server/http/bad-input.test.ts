@@ -605,7 +605,11 @@ test('malformed import uploads are refused with validation_failed and queue noth
     ['a dry-run flag that is not a boolean', () => send({ kind: 'contacts', dryRun: 'yes' }, csv), 400],
     ['an org id that is not a number', () => send({ kind: 'contacts', orgId: '0x10' }, csv), 400],
     ['plans without a campaign', () => send({ kind: 'plans' }, csv), 400],
-    ['a prototype-pollution field', () => send({ kind: 'contacts', __proto__: 'x' }, csv), 400],
+    [
+      'a prototype-pollution field',
+      () => send(JSON.parse('{"kind":"contacts","__proto__":"x"}') as Record<string, string>, csv),
+      400,
+    ],
   ];
   for (const [what, attempt, status] of attempts) {
     assertRefused(await attempt(), status, 'validation_failed', `POST /api/imports with ${what}`);

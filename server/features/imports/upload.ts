@@ -31,7 +31,7 @@ export async function receiveSpreadsheet(
   if (!request.isMultipart()) {
     throw new AppError('validation_failed', 415, '请以 multipart/form-data 方式上传表格文件');
   }
-  const raw: Record<string, string> = {};
+  const raw = Object.create(null) as Record<string, string>;
   let file: { tempPath: string; fileName: string } | null = null;
   try {
     for await (const part of request.parts({ limits: { fileSize: options.maxBytes, files: 1, fields: 8 } })) {
