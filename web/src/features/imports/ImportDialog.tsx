@@ -114,6 +114,7 @@ export function ImportDialog({ kind, orgId, orgName, campaignId, onClose, onImpo
             setJobId(null);
           }}
           data-testid="import-file"
+          className="tj-import-drop"
         >
           <p className="ant-upload-drag-icon">
             <InboxOutlined />
@@ -122,7 +123,7 @@ export function ImportDialog({ kind, orgId, orgName, campaignId, onClose, onImpo
           <p className="ant-upload-hint">{t('import.chooseHint')}</p>
         </Upload.Dragger>
         {pollError && <Alert type="warning" showIcon title={t('import.pollError', { message: pollError })} />}
-        {job && <ImportResult job={{ ...job, dryRun: job.dryRun ?? dryRun }} />}
+        {job && <ImportResult job={job} />}
       </Space>
     </Modal>
   );

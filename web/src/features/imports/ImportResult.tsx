@@ -1,37 +1,37 @@
-import { Alert, Button, Col, Empty, Progress, Row, Statistic, Table, Tabs, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
-import type { MessageKey } from '../../app/i18n.js';
+import { Alert, Button, Col, Empty, List, Progress, Row, Statistic, Table, Tabs, Tag, Typography } from 'antd';
+import type { ImportCounts, PreviewRow, RowAction } from '../../../../common/imports.js';
 import { useT } from '../../app/i18n.js';
-import { importApi, type ImportJob, type ImportRowError } from './api.js';
-import { jobFailure } from './useJob.js';
+import { importApi, importResultOf, type ImportResult as Result, type JobItem } from './api.js';
 
-const countLabels: Record<string, MessageKey> = {
-  total: 'import.count.total',
-  rows: 'import.count.total',
-  created: 'import.count.created',
-  inserted: 'import.count.created',
-  updated: 'import.count.updated',
-  unchanged: 'import.count.unchanged',
-  skipped: 'import.count.skipped',
-  duplicates: 'import.count.duplicates',
-  errors: 'import.count.errors',
-  invalid: 'import.count.errors',
+const countKeys: (keyof ImportCounts)[] = ['rows', 'create', 'update', 'unchanged', 'errors'];
+const actionColors: Record<RowAction, string> = {
+  create: 'success',
+  update: 'processing',
+  unchanged: 'default',
+  error: 'error',
 };
 
 /** What a job has done so far: progress while it runs, then the counts, a preview and the row errors. */
-export function ImportResult({ job }: { job: ImportJob }) {
+export function ImportResult({ job }: { job: JobItem }) {
   const t = useT();
   const running = job.status === 'queued' || job.status === 'running';
-  const done = job.progress?.done ?? 0;
-  const total = job.progress?.total ?? null;
-  const failure = jobFailure(job);
-  const counts = Object.entries(job.result?.counts ?? {});
-  const preview = job.result?.preview ?? [];
-  const errors = job.result?.errors ?? [];
+  const result = importResultOf(job);
+  const reportButton = job.abilities.downloadErrors && (job.status === 'failed' || result?.errorReport) && (
+    <Button
+      size="small"
+      icon={<DownloadOutlined />}
+      onClick={() => void importApi.downloadErrors(job.id).catch(() => undefined)}
+      data-testid="import-error-report"
+    >
+      {t('import.errorReport')}
+    </Button>
+  );
 
   if (running) {
+    const { done, total } = job.progress;
     return (
-      <div data-testid="import-progress" style={{ padding: '16px 0' }}>
+      <div data-testid="import-progress" style={{ padding: '8px 0' }}>
         <Progress percent={total ? Math.floor((done / total) * 100) : 0} status="active" />
         <Typography.Text type="secondary">
           {job.status === 'queued' ? t('import.queued') : t('import.running', { done, total: total ?? '…' })}
@@ -40,123 +40,122 @@ export function ImportResult({ job }: { job: ImportJob }) {
     );
   }
 
+  const hasErrors = (result?.counts.errors ?? 0) > 0;
   return (
-    <div data-testid="import-result">
+    <div data-testid="import-result" data-status={job.status}>
       {job.status === 'failed' ? (
         <Alert
           type="error"
           showIcon
           title={t('import.failed')}
-          description={failure ?? undefined}
-          action={
-            <Button
-              size="small"
-              icon={<DownloadOutlined />}
-              onClick={() => void importApi.downloadErrors(job.id).catch(() => undefined)}
-              data-testid="import-error-report"
-            >
-              {t('import.errorReport')}
-            </Button>
-          }
+          description={job.error ?? undefined}
+          action={reportButton}
           style={{ marginBottom: 16 }}
         />
       ) : (
         <Alert
-          type={errors.length > 0 ? 'warning' : 'success'}
+          type={hasErrors ? 'warning' : 'success'}
           showIcon
-          title={job.dryRun === false ? t('import.doneReal') : job.dryRun ? t('import.doneDry') : t('import.done')}
+          title={result?.dryRun ? t('import.doneDry') : t('import.doneReal')}
+          description={hasErrors ? t('import.someErrors') : undefined}
+          action={reportButton}
           style={{ marginBottom: 16 }}
         />
       )}
-      {counts.length > 0 && (
-        <Row gutter={16} style={{ marginBottom: 8 }}>
-          {counts.map(([key, value]) => (
-            <Col key={key} xs={12} sm={6}>
-              <Statistic
-                title={countLabels[key] ? t(countLabels[key]) : key}
-                value={value}
-                data-testid={`import-count-${key}`}
-              />
-            </Col>
-          ))}
-        </Row>
-      )}
-      {(preview.length > 0 || errors.length > 0) && (
-        <Tabs
-          size="small"
-          items={[
-            {
-              key: 'errors',
-              label: t('import.tab.errors', { n: errors.length }),
-              children: <ErrorsTable jobId={job.id} errors={errors} />,
-            },
-            {
-              key: 'preview',
-              label: t('import.tab.preview', { n: preview.length }),
-              children: <PreviewTable rows={preview} />,
-            },
-          ]}
-          defaultActiveKey={errors.length > 0 ? 'errors' : 'preview'}
-        />
-      )}
+      {result && <ResultDetails result={result} />}
     </div>
   );
 }
 
-function ErrorsTable({ jobId, errors }: { jobId: number; errors: ImportRowError[] }) {
+function ResultDetails({ result }: { result: Result }) {
   const t = useT();
-  if (errors.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('import.noErrors')} />;
   return (
     <>
-      <Button
+      <Row gutter={16} style={{ marginBottom: 8 }}>
+        {countKeys.map((key) => (
+          <Col key={key} flex="1 0 96px">
+            <Statistic
+              title={t(`import.count.${key}`)}
+              value={result.counts[key]}
+              styles={key === 'errors' && result.counts.errors > 0 ? { content: { color: '#ff4d4f' } } : undefined}
+              data-testid={`import-count-${key}`}
+            />
+          </Col>
+        ))}
+        {result.cadresCreated !== undefined && (
+          <Col flex="1 0 96px">
+            <Statistic title={t('import.count.cadresCreated')} value={result.cadresCreated} />
+          </Col>
+        )}
+      </Row>
+      <Tabs
         size="small"
-        icon={<DownloadOutlined />}
-        onClick={() => void importApi.downloadErrors(jobId).catch(() => undefined)}
-        style={{ marginBottom: 8 }}
-      >
-        {t('import.errorReport')}
-      </Button>
-      <Table<ImportRowError & { key: number }>
-        data-testid="import-errors"
-        size="small"
-        rowKey="key"
-        dataSource={errors.map((e, key) => ({ ...e, key }))}
-        pagination={errors.length > 10 ? { pageSize: 10, showSizeChanger: false } : false}
-        columns={[
-          { title: t('import.col.row'), dataIndex: 'row', width: 70 },
+        defaultActiveKey={result.errors.length > 0 ? 'errors' : 'preview'}
+        items={[
           {
-            title: t('import.col.column'),
-            key: 'column',
-            width: 120,
-            render: (_v, e) => e.column ?? e.field ?? t('common.none'),
+            key: 'preview',
+            label: t('import.tab.preview', { n: result.preview.length }),
+            children: <PreviewTable result={result} />,
           },
-          { title: t('import.col.message'), dataIndex: 'message' },
+          {
+            key: 'errors',
+            label: t('import.tab.errors', { n: result.counts.errors }),
+            children:
+              result.errors.length === 0 ? (
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('import.noErrors')} />
+              ) : (
+                <List
+                  size="small"
+                  data-testid="import-errors"
+                  dataSource={result.errors}
+                  renderItem={(message) => <List.Item>{message}</List.Item>}
+                  footer={
+                    result.errorReport ? (
+                      <Typography.Text type="secondary">{t('import.moreInReport')}</Typography.Text>
+                    ) : undefined
+                  }
+                  style={{ maxHeight: 260, overflow: 'auto' }}
+                />
+              ),
+          },
         ]}
       />
     </>
   );
 }
 
-function PreviewTable({ rows }: { rows: Record<string, unknown>[] }) {
+function PreviewTable({ result }: { result: Result }) {
   const t = useT();
-  if (rows.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.empty')} />;
-  const keys = Array.from(new Set(rows.flatMap((row) => Object.keys(row))));
+  if (result.preview.length === 0)
+    return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.empty')} />;
   return (
-    <Table<Record<string, unknown> & { __key: number }>
+    <Table<PreviewRow>
       data-testid="import-preview"
       size="small"
-      rowKey="__key"
-      dataSource={rows.map((row, index) => ({ ...row, __key: index }))}
-      pagination={rows.length > 10 ? { pageSize: 10, showSizeChanger: false } : false}
+      rowKey="row"
+      dataSource={result.preview}
+      pagination={result.preview.length > 8 ? { pageSize: 8, showSizeChanger: false, size: 'small' } : false}
       scroll={{ x: 'max-content' }}
-      columns={keys.map((key) => ({ title: key, dataIndex: key, render: (value: unknown) => display(value) }))}
+      columns={[
+        { title: t('import.col.row'), dataIndex: 'row', width: 60, fixed: 'left' },
+        {
+          title: t('import.col.action'),
+          dataIndex: 'action',
+          width: 80,
+          render: (action: RowAction) => <Tag color={actionColors[action]}>{t(`import.action.${action}`)}</Tag>,
+        },
+        ...result.columns.map((column) => ({
+          title: column.header,
+          key: column.key,
+          render: (_v: unknown, row: PreviewRow) => row.values[column.key] ?? '',
+        })),
+        {
+          title: t('import.col.message'),
+          key: 'errors',
+          render: (_v: unknown, row: PreviewRow) =>
+            row.errors.length > 0 ? <Typography.Text type="danger">{row.errors.join('；')}</Typography.Text> : null,
+        },
+      ]}
     />
   );
-}
-
-function display(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
 }

@@ -1,38 +1,23 @@
-import type { JobStatus } from '../../../../common/domain.js';
+import type { ImportKind, ImportResult, JobItem } from '../../../../common/imports.js';
+import type { LedgerScope } from '../ledger/api.js';
 import { api, download } from '../../app/api.js';
 
-// Imports run as server jobs: upload once, then poll the job until it is done or failed.
+// Imports run as server jobs (common/imports.ts): upload once, then poll the job until it is done or failed.
 
-export type ImportKind = 'channels' | 'contacts' | 'plans';
+export type { ImportKind, ImportResult, JobItem };
 
-export type ImportRowError = { row: number; column?: string | null; field?: string | null; message: string };
+/** An import job's result, when the job is an import (other jobs keep their own shape). */
+export function importResultOf(job: JobItem): ImportResult | null {
+  const result = job.result;
+  return result && 'counts' in result && 'preview' in result ? (result as ImportResult) : null;
+}
 
-export type ImportJob = {
-  id: number;
-  status: JobStatus;
-  progress: { done: number; total: number | null } | null;
-  dryRun?: boolean;
-  result?: {
-    counts?: Record<string, number>;
-    preview?: Record<string, unknown>[];
-    errors?: ImportRowError[];
-  } | null;
-  /** Why a failed job failed, in words for people. */
-  error?: string | { message?: string } | null;
-};
-
-export type StartImport = {
-  kind: ImportKind;
-  file: File;
-  orgId: number;
-  dryRun: boolean;
-  campaignId?: number;
-};
+export type StartImport = { kind: ImportKind; file: File; orgId: number; dryRun: boolean; campaignId?: number };
 
 export const importApi = {
   start: ({ kind, file, orgId, dryRun, campaignId }: StartImport) => {
     const form = new FormData();
-    // Fields before the file: the server reads them while the file streams.
+    // Fields before the file: the server reads them first, then streams the file to disk.
     form.append('kind', kind);
     form.append('orgId', String(orgId));
     form.append('dryRun', String(dryRun));
@@ -40,13 +25,14 @@ export const importApi = {
     form.append('file', file, file.name);
     return api.upload<{ jobId: number }>('/api/imports', form);
   },
-  job: (id: number) => api.get<ImportJob>(`/api/jobs/${id}`, undefined, { quiet: true }),
-  downloadErrors: (id: number) => download(`/api/jobs/${id}/errors.xlsx`, undefined, '导入错误.xlsx'),
+  job: (id: number) => api.get<JobItem>(`/api/jobs/${id}`, undefined, { quiet: true }),
+  downloadErrors: (id: number) => download(`/api/jobs/${id}/errors.xlsx`, undefined, '导入错误报告.xlsx'),
   downloadTemplate: (kind: ImportKind) => download(`/api/import-templates/${kind}.xlsx`, undefined, `${kind}.xlsx`),
 };
 
 export type ExportKind = 'channels' | 'contacts';
+/** Exports take the org and scope only: the sheet holds the whole ledger of that scope, phones masked. */
 export const exportApi = {
-  download: (kind: ExportKind, query: Record<string, string | number | boolean | undefined>) =>
+  download: (kind: ExportKind, query: { orgId: number; scope: LedgerScope }) =>
     download(`/api/exports/${kind}.xlsx`, query, `${kind}.xlsx`),
 };

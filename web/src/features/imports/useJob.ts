@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../app/api.js';
-import { importApi, type ImportJob } from './api.js';
+import { importApi, type JobItem } from './api.js';
 
 const pollMs = 1000;
 
 /** Polls a job every second until it is done or failed; `null` id means no job yet. */
-export function useJob(jobId: number | null): { job: ImportJob | null; pollError: string | null } {
-  const [job, setJob] = useState<ImportJob | null>(null);
+export function useJob(jobId: number | null): { job: JobItem | null; pollError: string | null } {
+  const [job, setJob] = useState<JobItem | null>(null);
   const [pollError, setPollError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -37,10 +37,4 @@ export function useJob(jobId: number | null): { job: ImportJob | null; pollError
   }, [jobId]);
 
   return { job, pollError };
-}
-
-export function jobFailure(job: ImportJob): string | null {
-  if (job.status !== 'failed') return null;
-  if (typeof job.error === 'string') return job.error;
-  return job.error?.message ?? null;
 }

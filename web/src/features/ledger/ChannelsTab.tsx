@@ -48,7 +48,7 @@ export function ChannelsTab({ orgId, orgName }: { orgId: number; orgName: string
   const exportList = async () => {
     setExporting(true);
     try {
-      await exportApi.download('channels', { orgId, ...filters });
+      await exportApi.download('channels', { orgId, scope: filters.scope });
     } catch {
       // The API client has shown the server's message.
     } finally {

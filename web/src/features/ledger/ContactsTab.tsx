@@ -37,7 +37,7 @@ export function ContactsTab({ orgId, orgName }: { orgId: number; orgName: string
   const exportList = async () => {
     setExporting(true);
     try {
-      await exportApi.download('contacts', { orgId, ...filters });
+      await exportApi.download('contacts', { orgId, scope: filters.scope });
     } catch {
       // The API client has shown the server's message.
     } finally {

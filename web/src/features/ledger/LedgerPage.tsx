@@ -1,5 +1,6 @@
 import { ApartmentOutlined } from '@ant-design/icons';
 import { Button, Card, Result, Spin, Tabs } from 'antd';
+import { useEffect } from 'react';
 import { Link, Navigate, useParams, useSearchParams } from 'react-router-dom';
 import { useT } from '../../app/i18n.js';
 import { NotFound } from '../../app/NotFound.js';
@@ -7,6 +8,7 @@ import { PageHeader } from '../../app/PageHeader.js';
 import { useCurrentSession } from '../../app/session.js';
 import { useLoad } from '../../app/useLoad.js';
 import { orgApi } from '../orgs/api.js';
+import { useOrgTree } from '../orgs/treeStore.js';
 import { CadresTab } from './CadresTab.js';
 import { ChannelsTab } from './ChannelsTab.js';
 import { ContactsTab } from './ContactsTab.js';
@@ -42,6 +44,13 @@ export function LedgerPage() {
   const tabParam = search.get('tab');
   const tab: Tab = tabs.find((x) => x === tabParam) ?? 'channels';
   const { data: org, error } = useLoad(() => (valid ? orgApi.detail(id) : Promise.resolve(undefined)), [id]);
+  const { reveal } = useOrgTree();
+  // The tree opens down to this org, as on the org page.
+  const ancestorKey = org?.id === id ? org.ancestors.map((a) => a.id).join(',') : null;
+  useEffect(() => {
+    if (ancestorKey === null) return;
+    reveal(ancestorKey ? ancestorKey.split(',').map(Number) : []).catch(() => undefined);
+  }, [ancestorKey, reveal]);
 
   if (!valid) return <NotFound />;
   if (error && org?.id !== id) {

@@ -1,7 +1,7 @@
 import { ApartmentOutlined, SearchOutlined, TeamOutlined } from '@ant-design/icons';
 import { AutoComplete, Empty, Input, Spin, Tree, type TreeDataNode } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useMatch, useNavigate } from 'react-router-dom';
+import { useLocation, useMatch, useNavigate } from 'react-router-dom';
 import type { OrgListItem } from '../../../../common/orgs.js';
 import { useT } from '../../app/i18n.js';
 import { OrgHitLabel } from './OrgHitLabel.js';
@@ -19,7 +19,11 @@ export function OrgNavigator({ onNavigate }: Props) {
   const navigate = useNavigate();
   const tree = useOrgTree();
   const match = useMatch('/orgs/:id');
-  const selectedId = match?.params.id ? Number(match.params.id) : null;
+  // On a ledger page the tree moves between ledgers (keeping the tab), elsewhere it opens org pages.
+  const ledgerMatch = useMatch('/ledger/:orgId');
+  const location = useLocation();
+  const current = match?.params.id ?? ledgerMatch?.params.orgId;
+  const selectedId = current ? Number(current) : null;
   const { hits, searching, query, search } = useOrgSearch();
   const [text, setText] = useState('');
   const scroller = useRef<HTMLDivElement>(null);
@@ -39,7 +43,7 @@ export function OrgNavigator({ onNavigate }: Props) {
   }, [revealCount]);
 
   const go = (id: number) => {
-    void navigate(`/orgs/${id}`);
+    void navigate(ledgerMatch ? `/ledger/${id}${location.search}` : `/orgs/${id}`);
     onNavigate?.();
   };
 
