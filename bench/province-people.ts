@@ -7,8 +7,9 @@ import { bulkInsert, type Cell } from './bulk.js';
 import { chineseName, createRandom, deriveSeed, phoneNumber, type Random } from './random.js';
 
 // Cadres (团干部), their youth contacts (青年) and the "1 + N" links between them, for the orgs of a generated
-// province. Each cadre gets a number of links drawn around 27 (the seed's target is 20), each contact one or two
-// cadres of its own org, so cadres.contact_count is exactly the number of links.
+// province. Each grassroots cadre (township, village) gets a number of links drawn around 27 (the seed's target
+// is 20), each contact one or two cadres of its own org, so cadres.contact_count is exactly the number of links.
+// Cadres of county and higher bodies are registered without a contact ledger of their own.
 
 export type PeopleOrg = { id: number; stat_code: string | null; level: OrgLevel; villages: readonly string[] };
 
@@ -23,6 +24,8 @@ export type PeopleSettings = {
   unlinkedShare: number;
   /** Share of cadres who left their post (kept, not counted by the campaign). */
   leftShare: number;
+  /** Levels whose cadres keep the "1 + N" contact ledger: the grassroots ones the seed's indicator counts. */
+  contactLevels: readonly OrgLevel[];
 };
 
 export const defaultPeopleSettings: PeopleSettings = {
@@ -31,6 +34,7 @@ export const defaultPeopleSettings: PeopleSettings = {
   sharedShare: 0.25,
   unlinkedShare: 0.04,
   leftShare: 0.03,
+  contactLevels: ['township', 'village'],
 };
 
 export type PeopleCounts = { cadres: number; contacts: number; links: number };
@@ -120,7 +124,7 @@ function planOrg(
 ): PlannedOrg {
   const [min, max] = settings.cadresPerOrg[org.level];
   const cadreCount = random.int(min, max);
-  const planned = planContacts(random, settings, cadreCount);
+  const planned = settings.contactLevels.includes(org.level) ? planContacts(random, settings, cadreCount) : [];
   const linkCounts = new Array<number>(cadreCount).fill(0);
   for (const c of planned) for (const cadre of c) linkCounts[cadre] += 1;
   const cadres = linkCounts.map((count, index) => {

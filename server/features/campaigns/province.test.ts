@@ -17,7 +17,7 @@ import { importDivisions } from '../orgs/import-divisions.js';
 
 const ctx = await createTestContext();
 await importDivisions({ db: ctx.db, provinceCode: '61', depth: 'village' });
-const generated = await generateProvince(ctx.db, ctx.app.keyring, { contactScale: 0.11, channelScale: 0.22 });
+const generated = await generateProvince(ctx.db, ctx.app.keyring, { contactScale: 0.125, channelScale: 0.22 });
 const { campaignId } = generated;
 const tree = await loadProvinceTree(ctx.db);
 const org = (id: number) => ctx.db.selectFrom('orgs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -50,8 +50,11 @@ async function dashboard(client: Client, orgId: number): Promise<DashboardRespon
 }
 const figure = (d: DashboardResponse, indicatorId: number) => d.indicators.find((i) => i.id === indicatorId)!;
 
-test('the generated province is the size asked for, and its contact counts are its links', async () => {
+test('the generated province is the size asked for, and its contact counts are its links', async (t) => {
   const { counts } = generated;
+  t.diagnostic(
+    `${counts.cadres} cadres, ${counts.contacts} contacts, ${counts.links} links, ${counts.channels.total} channels; ms ${JSON.stringify(generated.ms)}`,
+  );
   assert.equal(counts.orgs, 21_809);
   assert.ok(counts.contacts > 180_000 && counts.contacts < 240_000, `${counts.contacts} contacts`);
   assert.ok(counts.channels.total > 4_000 && counts.channels.total < 6_000, `${counts.channels.total} channels`);
