@@ -1,4 +1,5 @@
 import type { Db } from '../server/db/schema.js';
+import type { Workload } from './lib.js';
 import { hashPassword } from '../server/features/auth/passwords.js';
 import { accountRow, insertUser } from '../server/features/users/repo.js';
 
@@ -63,4 +64,31 @@ export async function createAdmin(db: Db, username: string, password: string, st
       mustChangePassword: false,
     }),
   );
+}
+
+export const searchRoute = 'GET /api/orgs/search?q=';
+
+/** The org-tree reads: the province root, city details and children, county children, and the searches. */
+export function treeWorkloads(fixtures: Fixtures, cookies: { province: string; county: string }): Workload[] {
+  const search = (queries: string[]) => queries.map((q) => `/api/orgs/search?q=${encodeURIComponent(q)}`);
+  const cityUrls = (suffix: string) => fixtures.cities.map((id) => `/api/orgs/${id}${suffix}`);
+  const { province, county } = cookies;
+  return [
+    { name: 'province root', route: 'GET /api/orgs/roots', cookie: province, urls: ['/api/orgs/roots'] },
+    { name: 'city detail', route: 'GET /api/orgs/:city', cookie: province, urls: cityUrls('') },
+    { name: 'city children', route: 'GET /api/orgs/:city/children', cookie: province, urls: cityUrls('/children') },
+    {
+      name: 'county children',
+      route: 'GET /api/orgs/:county/children',
+      cookie: province,
+      urls: fixtures.counties.map((id) => `/api/orgs/${id}/children`),
+    },
+    { name: 'search, province admin', route: searchRoute, cookie: province, urls: search(fixtures.provinceQueries) },
+    {
+      name: `search, ${scopedCounty.name} admin`,
+      route: searchRoute,
+      cookie: county,
+      urls: search(fixtures.countyQueries),
+    },
+  ];
 }

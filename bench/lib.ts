@@ -53,7 +53,7 @@ export async function createTarget(dialect: Dialect, adminUrl: string): Promise<
 const redact = (url: string) => url.replace(/:[^:@/]*@/, ':***@');
 
 /** Starts bench/server.ts in a child process and resolves with its base URL once it listens. */
-export function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; stop: () => Promise<void> }> {
+export function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
   const child: ChildProcess = fork(path.join(import.meta.dirname, 'server.ts'), [], {
     execArgv: ['--import', 'tsx'],
     env,
@@ -68,6 +68,7 @@ export function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; sto
       if (typeof port !== 'number') return reject(new Error('benchmark server sent no port'));
       resolve({
         base: `http://127.0.0.1:${port}`,
+        pid: child.pid!,
         stop: async () => {
           child.kill('SIGTERM');
           await exited;
@@ -79,6 +80,15 @@ export function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; sto
 
 /** Logs in through the API and returns the Cookie header value of the session. */
 export async function login(base: string, username: string, password: string): Promise<string> {
+  return (await loginSession(base, username, password)).cookie;
+}
+
+/** A session that may also write: its cookie and the CSRF token every state change carries. */
+export async function loginSession(
+  base: string,
+  username: string,
+  password: string,
+): Promise<{ cookie: string; csrfToken: string }> {
   const response = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-csrf-token': 'login' },
@@ -88,8 +98,29 @@ export async function login(base: string, username: string, password: string): P
     throw new Error(`login as ${username} failed: ${response.status} ${await response.text()}`);
   const session = response.headers.getSetCookie().find((c) => c.startsWith('tj_sid='));
   if (!session) throw new Error('login set no tj_sid cookie');
-  await response.arrayBuffer();
-  return session.split(';')[0];
+  const { csrfToken } = (await response.json()) as { csrfToken: string };
+  return { cookie: session.split(';')[0], csrfToken };
+}
+
+/** Resident and peak resident memory of a process, in MiB, from /proc (Linux). */
+export function processMemory(pid: number): { rssMiB: number; peakMiB: number } | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMiB: round(kib('VmRSS') / 1024, 1), peakMiB: round(kib('VmHWM') / 1024, 1) };
+  } catch {
+    return null;
+  }
+}
+
+/** Resets the peak (VmHWM) to the current resident size, so that the next peak is the next phase's; false if refused. */
+export function resetPeakMemory(pid: number): boolean {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function getJson(base: string, url: string, cookie: string): Promise<unknown> {
@@ -98,6 +129,9 @@ export async function getJson(base: string, url: string, cookie: string): Promis
   if (response.status !== 200) throw new Error(`GET ${url}: ${response.status} ${body}`);
   return JSON.parse(body) as unknown;
 }
+
+/** A row of the table: a fixed set of URLs requested in turn with one session. */
+export type Workload = { name: string; route: string; cookie: string; urls: string[] };
 
 export type Run = { samples: number[]; wallMs: number; byUrl: Map<string, number[]> };
 

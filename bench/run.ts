@@ -1,16 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql } from 'kysely';
-import { importDivisions } from '../server/features/orgs/import-divisions.js';
-import { openMigratedDatabase } from '../server/runtime.js';
+import { scopedCounty, searchRoute, treeWorkloads } from './fixtures.js';
+import { ledgerWorkloads, measureImport } from './ledger-bench.js';
 import {
   createTarget,
-  formatTable,
   getJson,
   load,
   loadAverage,
   login,
+  loginSession,
   machine,
   percentile,
   startServer,
@@ -19,27 +18,37 @@ import {
   type Stats,
   type Target,
 } from './lib.js';
-import { createAdmin, loadFixtures, scopedCounty, type Fixtures } from './fixtures.js';
+import { benchPassword, benchUsers, checkAfterImport, prepareTarget, serverEnvironment } from './prepare.js';
+import { printResult } from './report.js';
 
-// npm run bench: imports the Shaanxi tree (province 61, down to villages) into a fresh database, then measures
-// the org-tree read endpoints through real HTTP on 127.0.0.1. See bench/README.md for what each figure means.
+// npm run bench: imports the Shaanxi tree (province 61, down to villages) into a fresh database, generates the
+// new-media ledger and the seed's campaign on it (bench/province.ts), then measures the org-tree reads, the
+// campaign dashboards and laggard pages, and a contact import, all through real HTTP on 127.0.0.1.
+// See bench/README.md for what each figure means.
 
 const defaultPgUrl = 'postgres://tuanjian:tuanjian@127.0.0.1:5432/postgres';
 const { values: args } = parseArgs({
   options: {
     dialect: { type: 'string' },
-    requests: { type: 'string', default: '2000' },
-    warmup: { type: 'string', default: '300' },
+    scale: { type: 'string', default: '1' },
+    'import-rows': { type: 'string' },
+    seed: { type: 'string', default: '20261127' },
+    requests: { type: 'string' },
+    warmup: { type: 'string' },
     concurrency: { type: 'string', default: '1,8' },
     help: { type: 'boolean', default: false },
   },
 });
 if (args.help) {
   process.stdout
-    .write(`npm run bench -- [--dialect sqlite|postgres|both] [--requests 2000] [--warmup 300] [--concurrency 1,8]
+    .write(`npm run bench -- [--dialect sqlite|postgres|both] [--scale 1] [--import-rows N] [--seed 20261127]
+                      [--requests N] [--warmup N] [--concurrency 1,8]
   sqlite    fresh SQLite file in a temporary directory (default when DATABASE_URL is unset)
   postgres  fresh database created next to DATABASE_URL, else BENCH_PG_URL, else ${defaultPgUrl}; dropped afterwards
-  both      sqlite, then postgres\n`);
+  both      sqlite, then postgres
+  --scale   share of the full ledger in (0, 1]: 1 ≈ 92,000 cadres, 2,000,000 contacts, 20,000 channels
+  --import-rows  contact rows uploaded as xlsx (default 1,000,000 × scale)
+  --requests, --warmup  per row and concurrency (default 2000 and 300; 200 and 30 at --scale 0.01)\n`);
   process.exit(0);
 }
 const pgUrl = process.env.DATABASE_URL || process.env.BENCH_PG_URL || defaultPgUrl;
@@ -52,139 +61,112 @@ const count = (text: string, flag: string, min: number) => {
   if (!Number.isInteger(n) || n < min) throw new Error(`--${flag} must be an integer ≥ ${min}, not "${text}"`);
   return n;
 };
-const requests = count(args.requests, 'requests', 1);
-const warmup = count(args.warmup, 'warmup', 0);
+const scale = Number(args.scale);
+if (!(scale > 0 && scale <= 1)) throw new Error(`--scale must be in (0, 1], not "${args.scale}"`);
+const importRows = count(args['import-rows'] ?? String(Math.round(1_000_000 * scale)), 'import-rows', 1);
+const seed = count(args.seed, 'seed', 0);
+// A small scale is a quick run: below 0.1 the default request counts shrink with it (2000 and 300 at 0.1 and up).
+const quick = Math.min(1, Math.max(0.1, scale * 10));
+const requests = count(args.requests ?? String(Math.round(2000 * quick)), 'requests', 1);
+const warmup = count(args.warmup ?? String(Math.round(300 * quick)), 'warmup', 0);
 const concurrencies = args.concurrency.split(',').map((c) => count(c, 'concurrency', 1));
 const logLevel = process.env.LOG_LEVEL || 'info';
-const password = 'Bench-Password-2026';
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const ms = (n: number) => `${Math.round(n).toLocaleString('en-US')} ms`;
 
-type Workload = { name: string; route: string; cookie: string; urls: string[] };
-const searchRoute = 'GET /api/orgs/search?q=';
 type QueryFigure = { q: string; hits: number; p50: number; p95: number };
+export type Row = Stats & { route: string; urls: number; avgItems: number | null };
 
 async function benchTarget(target: Target) {
-  const handle = await openMigratedDatabase(target);
-  const db = handle.db;
-  let fixtures: Fixtures;
-  let imported: { orgs: number; firstMs: number; secondMs: number; secondCreated: number };
-  let database: string;
-  try {
-    log(`importing Shaanxi (61) at village depth …`);
-    let started = performance.now();
-    const first = await importDivisions({
-      db,
-      provinceCode: '61',
-      depth: 'village',
-      onProgress: (p) => p.done === p.total && log(`  ${p.level}: ${p.total}`),
-    });
-    const firstMs = performance.now() - started;
-    started = performance.now();
-    const second = await importDivisions({ db, provinceCode: '61', depth: 'village' });
-    const secondMs = performance.now() - started;
-    const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-    const { n } = await db
-      .selectFrom('orgs')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    imported = {
-      orgs: Number(n),
-      firstMs: Math.round(firstMs),
-      secondMs: Math.round(secondMs),
-      secondCreated: sum(second.created),
-    };
-    if (sum(first.created) !== imported.orgs || imported.secondCreated !== 0)
-      throw new Error(`unexpected import result ${JSON.stringify({ first, second })}`);
-    // PostgreSQL's autovacuum would analyze the fresh table within a minute; do it now so plans are the steady-state ones.
-    if (target.dialect === 'postgres') await sql`analyze`.execute(db);
-    const version =
-      target.dialect === 'postgres'
-        ? sql<{ v: string }>`select version() as v`
-        : sql<{ v: string }>`select 'SQLite ' || sqlite_version() as v`;
-    database = (await version.execute(db)).rows[0].v;
-    fixtures = await loadFixtures(db);
-    await createAdmin(db, 'bench_province', password, '610000000000');
-    await createAdmin(db, 'bench_county', password, scopedCounty.statCode);
-  } finally {
-    await handle.close();
-  }
-
-  const env: NodeJS.ProcessEnv = { ...process.env, TUANJIAN_DATA_DIR: target.dataDir, LOG_LEVEL: logLevel };
-  delete env.DATABASE_URL;
-  if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
+  const prepared = await prepareTarget(target, { scale, importRows, seed, log });
+  const { fixtures, ledgerFixtures, importFile } = prepared;
+  // The upload limit is raised to the file's size: the benchmark measures the import, not the limit.
+  const limitMiB = String(Math.max(100, Math.ceil(importFile.bytes / 2 ** 20) + 10));
+  const env = serverEnvironment(target, { LOG_LEVEL: logLevel, TUANJIAN_MAX_SPREADSHEET_MB: limitMiB });
   const server = await startServer(env);
+  let stats: Row[];
+  let queries: Record<string, QueryFigure[]>;
+  let contactImport: Awaited<ReturnType<typeof measureImport>>;
   try {
-    const province = await login(server.base, 'bench_province', password);
-    const county = await login(server.base, 'bench_county', password);
-    const search = (queries: string[]) => queries.map((q) => `/api/orgs/search?q=${encodeURIComponent(q)}`);
-    const cityUrls = (suffix: string) => fixtures.cities.map((id) => `/api/orgs/${id}${suffix}`);
-    const workloads: Workload[] = [
-      { name: 'province root', route: 'GET /api/orgs/roots', cookie: province, urls: ['/api/orgs/roots'] },
-      { name: 'city detail', route: 'GET /api/orgs/:city', cookie: province, urls: cityUrls('') },
-      { name: 'city children', route: 'GET /api/orgs/:city/children', cookie: province, urls: cityUrls('/children') },
-      {
-        name: 'county children',
-        route: 'GET /api/orgs/:county/children',
-        cookie: province,
-        urls: fixtures.counties.map((id) => `/api/orgs/${id}/children`),
-      },
-      { name: 'search, province admin', route: searchRoute, cookie: province, urls: search(fixtures.provinceQueries) },
-      {
-        name: `search, ${scopedCounty.name} admin`,
-        route: searchRoute,
-        cookie: county,
-        urls: search(fixtures.countyQueries),
-      },
+    const as = (user: string) => login(server.base, user, benchPassword);
+    const cookies = {
+      province: await as(benchUsers.province),
+      searchCounty: await as(benchUsers.searchCounty),
+      city: await as(benchUsers.city),
+      county: await as(benchUsers.county),
+    };
+    const workloads = [
+      ...treeWorkloads(fixtures, { province: cookies.province, county: cookies.searchCounty }),
+      ...ledgerWorkloads(ledgerFixtures, cookies),
     ];
-
-    // One request per distinct URL first: every one must answer 200, and the result sizes describe the workload.
-    const hits = new Map<string, number>();
-    for (const w of workloads) {
-      for (const url of w.urls) {
-        const body = (await getJson(server.base, url, w.cookie)) as { items?: unknown[] };
-        if (body.items) hits.set(`${w.name} ${url}`, body.items.length);
-      }
-    }
-
-    const stats: (Stats & { route: string; urls: number; avgItems: number | null })[] = [];
-    const queries: Record<string, QueryFigure[]> = {};
-    for (const w of workloads) {
-      const sizes = w.urls.map((url) => hits.get(`${w.name} ${url}`)).filter((n) => n !== undefined);
-      const avgItems = sizes.length ? Math.round((sizes.reduce((a, b) => a + b, 0) / sizes.length) * 10) / 10 : null;
-      for (const concurrency of concurrencies) {
-        const input = { base: server.base, cookie: w.cookie, urls: w.urls, concurrency };
-        await load({ ...input, count: warmup });
-        const run = await load({ ...input, count: requests });
-        const row = { ...summarize(w.name, concurrency, run), route: w.route, urls: w.urls.length, avgItems };
-        stats.push(row);
-        log(
-          `  ${row.workload}, ${row.route}  c=${concurrency}  p50 ${row.p50} ms  p95 ${row.p95} ms  ${row.rps} req/s`,
-        );
-        if (w.route === searchRoute && concurrency === 1) {
-          queries[w.name] = [...run.byUrl].map(([url, samples]) => {
-            const sorted = samples.sort((a, b) => a - b);
-            const q = decodeURIComponent(url.slice(url.indexOf('q=') + 2));
-            return {
-              q,
-              hits: hits.get(`${w.name} ${url}`) ?? 0,
-              p50: Number(percentile(sorted, 50).toFixed(2)),
-              p95: Number(percentile(sorted, 95).toFixed(2)),
-            };
-          });
-        }
-      }
-    }
-    return { database, import: imported, workloads: stats, searchQueries: queries };
+    ({ stats, queries } = await runWorkloads(server.base, workloads));
+    log(`uploading ${importFile.rows.toLocaleString('en-US')} contact rows (${importFile.bytes} bytes) …`);
+    contactImport = await measureImport({
+      base: server.base,
+      pid: server.pid,
+      session: await loginSession(server.base, benchUsers.province, benchPassword),
+      orgId: ledgerFixtures.province.id,
+      file: importFile.path,
+      rows: importFile.rows,
+      writeFileMs: importFile.ms,
+      log,
+    });
   } finally {
     await server.stop();
   }
+  const afterImport = await checkAfterImport(target, ledgerFixtures.campaignId);
+  return {
+    database: prepared.database,
+    import: prepared.treeImport,
+    ledger: { scale, seed, counts: prepared.ledger.counts, ms: prepared.ledger.ms },
+    dashboardOrgs: { city: ledgerFixtures.city.name, county: ledgerFixtures.county.name },
+    workloads: stats,
+    searchQueries: queries,
+    contactImport: { ...contactImport, afterImport },
+  };
+}
+
+async function runWorkloads(base: string, workloads: ReturnType<typeof treeWorkloads>) {
+  // One request per distinct URL first: every one must answer 200, and the result sizes describe the workload.
+  const hits = new Map<string, number>();
+  for (const w of workloads) {
+    for (const url of w.urls) {
+      const body = (await getJson(base, url, w.cookie)) as { items?: unknown[]; children?: unknown[] };
+      const items = body.items ?? body.children;
+      if (items) hits.set(`${w.name} ${url}`, items.length);
+    }
+  }
+  const stats: Row[] = [];
+  const queries: Record<string, QueryFigure[]> = {};
+  for (const w of workloads) {
+    const sizes = w.urls.map((url) => hits.get(`${w.name} ${url}`)).filter((n) => n !== undefined);
+    const avgItems = sizes.length ? Math.round((sizes.reduce((a, b) => a + b, 0) / sizes.length) * 10) / 10 : null;
+    for (const concurrency of concurrencies) {
+      const input = { base, cookie: w.cookie, urls: w.urls, concurrency };
+      await load({ ...input, count: warmup });
+      const run = await load({ ...input, count: requests });
+      const row = { ...summarize(w.name, concurrency, run), route: w.route, urls: w.urls.length, avgItems };
+      stats.push(row);
+      log(`  ${row.workload}, ${row.route}  c=${concurrency}  p50 ${row.p50} ms  p95 ${row.p95} ms  ${row.rps} req/s`);
+      if (w.route === searchRoute && concurrency === 1) {
+        queries[w.name] = [...run.byUrl].map(([url, samples]) => {
+          const sorted = samples.sort((a, b) => a - b);
+          return {
+            q: decodeURIComponent(url.slice(url.indexOf('q=') + 2)),
+            hits: hits.get(`${w.name} ${url}`) ?? 0,
+            p50: Number(percentile(sorted, 50).toFixed(2)),
+            p95: Number(percentile(sorted, 95).toFixed(2)),
+          };
+        });
+      }
+    }
+  }
+  return { stats, queries };
 }
 
 const host = machine();
 log(`Tuanjian benchmark — ${host.cores} cores (${host.cpu}), ${host.memoryGiB} GiB, ${host.os}, node ${host.node}`);
 log(
-  `${requests} measured requests per row after ${warmup} warm-up; concurrency ${concurrencies.join(' and ')}; server log level ${logLevel}\n`,
+  `scale ${scale} (seed ${seed}), ${importRows.toLocaleString('en-US')} rows to import; ${requests} measured requests per row after ${warmup} warm-up; concurrency ${concurrencies.join(' and ')}; server log level ${logLevel}; county searched: ${scopedCounty.name}\n`,
 );
 for (const dialect of dialects) {
   log(`== ${dialect} ==`);
@@ -197,44 +179,10 @@ for (const dialect of dialects) {
     await target.cleanup();
   }
   const load1m = { before: loadBefore, after: loadAverage() };
-  log(`\n${dialect}: ${result.database}; 1-minute load average ${load1m.before} before, ${load1m.after} after`);
-  log(
-    `import Shaanxi, village depth: ${result.import.orgs.toLocaleString('en-US')} orgs in ${ms(result.import.firstMs)}; second (idempotent) run ${ms(result.import.secondMs)}, ${result.import.secondCreated} created\n`,
-  );
-  const header = [
-    'workload',
-    'route',
-    'conc',
-    'urls',
-    'items',
-    'requests',
-    'p50 ms',
-    'p95 ms',
-    'p99 ms',
-    'max ms',
-    'req/s',
-  ];
-  const rows = result.workloads.map((s) => [
-    s.workload,
-    s.route,
-    s.concurrency,
-    s.urls,
-    s.avgItems ?? '-',
-    s.requests,
-    s.p50,
-    s.p95,
-    s.p99,
-    s.max,
-    s.rps,
-  ]);
-  log(formatTable(header, rows, 2));
-  for (const [name, figures] of Object.entries(result.searchQueries)) {
-    const slowest = [...figures].sort((a, b) => b.p50 - a.p50).slice(0, 5);
-    log(`\nslowest terms, ${name} (c=1): ${slowest.map((f) => `${f.q} ${f.p50} ms (${f.hits} hits)`).join(', ')}`);
-  }
+  printResult(dialect, result, load1m, log);
   const file = path.join(import.meta.dirname, 'results', `latest-${dialect}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const settings = { requests, warmup, concurrency: concurrencies, logLevel, load1m };
+  const settings = { scale, seed, importRows, requests, warmup, concurrency: concurrencies, logLevel, load1m };
   fs.writeFileSync(
     file,
     `${JSON.stringify({ date: new Date().toISOString(), dialect, machine: host, settings, ...result }, null, 2)}\n`,

@@ -1,0 +1,150 @@
+import path from 'node:path';
+import { sql } from 'kysely';
+import { chinaToday } from '../common/dates.js';
+import { loadConfig } from '../server/config.js';
+import type { Db } from '../server/db/schema.js';
+import { importDivisions } from '../server/features/orgs/import-divisions.js';
+import { createKeyring, loadMasterKey } from '../server/personal-data/keyring.js';
+import { openMigratedDatabase } from '../server/runtime.js';
+import { rollupDifferences } from '../test/rollup-check.js';
+import { createAdmin, loadFixtures, scopedCounty, type Fixtures } from './fixtures.js';
+import { writeContactSheet } from './import-file.js';
+import { loadLedgerFixtures, type LedgerFixtures } from './ledger-bench.js';
+import type { Target } from './lib.js';
+import { generateProvince, loadProvinceTree, type ProvinceLedger } from './province.js';
+
+// Everything before the server starts: the Shaanxi tree, the generated ledger, the accounts the benchmark logs
+// in as, and the contact sheet it will upload. See bench/README.md.
+
+export const benchPassword = 'Bench-Password-2026';
+export const benchUsers = {
+  province: 'bench_province',
+  searchCounty: 'bench_county',
+  city: 'bench_city',
+  county: 'bench_dashboard_county',
+} as const;
+
+export type Prepared = {
+  database: string;
+  treeImport: { orgs: number; firstMs: number; secondMs: number; secondCreated: number };
+  ledger: ProvinceLedger;
+  fixtures: Fixtures;
+  ledgerFixtures: LedgerFixtures;
+  importFile: { path: string; rows: number; bytes: number; ms: number };
+};
+
+/** The server's environment for a target: its data directory, and its database URL or none. */
+export function serverEnvironment(target: Target, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TUANJIAN_DATA_DIR: target.dataDir, ...extra };
+  delete env.DATABASE_URL;
+  if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;
+  return env;
+}
+
+async function importTree(db: Db, log: (line: string) => void): Promise<Prepared['treeImport']> {
+  log(`importing Shaanxi (61) at village depth …`);
+  let started = performance.now();
+  const first = await importDivisions({
+    db,
+    provinceCode: '61',
+    depth: 'village',
+    onProgress: (p) => p.done === p.total && log(`  ${p.level}: ${p.total}`),
+  });
+  const firstMs = performance.now() - started;
+  started = performance.now();
+  const second = await importDivisions({ db, provinceCode: '61', depth: 'village' });
+  const secondMs = performance.now() - started;
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
+  const { n } = await db
+    .selectFrom('orgs')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const result = {
+    orgs: Number(n),
+    firstMs: Math.round(firstMs),
+    secondMs: Math.round(secondMs),
+    secondCreated: sum(second.created),
+  };
+  if (sum(first.created) !== result.orgs || result.secondCreated !== 0)
+    throw new Error(`unexpected import result ${JSON.stringify({ first, second })}`);
+  return result;
+}
+
+export async function prepareTarget(
+  target: Target,
+  options: { scale: number; importRows: number; seed: number; log: (line: string) => void },
+): Promise<Prepared> {
+  const { log } = options;
+  const config = loadConfig(serverEnvironment(target));
+  const handle = await openMigratedDatabase(target);
+  const db = handle.db;
+  try {
+    const treeImport = await importTree(db, log);
+    log(`generating the ledger at scale ${options.scale} …`);
+    const keyring = createKeyring(loadMasterKey(config));
+    const ledger = await generateProvince(db, keyring, { scale: options.scale, seed: options.seed, log });
+    // PostgreSQL's autovacuum would analyze the fresh tables within a minute; do it now so plans are the steady-state ones.
+    if (target.dialect === 'postgres') await sql`analyze`.execute(db);
+    const version =
+      target.dialect === 'postgres'
+        ? sql<{ v: string }>`select version() as v`
+        : sql<{ v: string }>`select 'SQLite ' || sqlite_version() as v`;
+    const database = (await version.execute(db)).rows[0].v;
+    const fixtures = await loadFixtures(db);
+    const ledgerFixtures = await loadLedgerFixtures(db, ledger.campaignId);
+    await createAdmin(db, benchUsers.province, benchPassword, '610000000000');
+    await createAdmin(db, benchUsers.searchCounty, benchPassword, scopedCounty.statCode);
+    await createAdmin(db, benchUsers.city, benchPassword, ledgerFixtures.city.statCode);
+    await createAdmin(db, benchUsers.county, benchPassword, ledgerFixtures.county.statCode);
+
+    const tree = await loadProvinceTree(db);
+    const villages = tree.townships.flatMap((t) =>
+      t.villages.map((v) => ({ statCode: v.stat_code!, name: v.short_name ?? v.name })),
+    );
+    const file = path.join(target.dataDir, 'bench-contacts.xlsx');
+    log(`writing ${options.importRows.toLocaleString('en-US')} contact rows to ${path.basename(file)} …`);
+    const written = await writeContactSheet({
+      file,
+      rows: options.importRows,
+      villages,
+      seed: options.seed,
+      asOf: chinaToday(),
+    });
+    return {
+      database,
+      treeImport,
+      ledger,
+      fixtures,
+      ledgerFixtures,
+      importFile: { path: file, rows: options.importRows, ...written },
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** After the import: the figures must still equal the independent count, and the rows must be there. */
+export async function checkAfterImport(target: Target, campaignId: number) {
+  const handle = await openMigratedDatabase(target);
+  try {
+    const count = async (table: 'youth_contacts' | 'cadres' | 'cadre_contacts') =>
+      Number(
+        (
+          await handle.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const differences = await rollupDifferences(handle.db, campaignId);
+    return {
+      rollupDifferences: differences.length,
+      firstDifferences: differences.slice(0, 5),
+      contacts: await count('youth_contacts'),
+      cadres: await count('cadres'),
+      links: await count('cadre_contacts'),
+    };
+  } finally {
+    await handle.close();
+  }
+}
