@@ -44,13 +44,31 @@ export function loadMasterKey(options: { dataKey: string | null; dataDir: string
   return key;
 }
 
+/**
+ * 12-byte GCM nonces cut from a pooled buffer of CSPRNG bytes, each used once: a randomBytes(12) call per value is
+ * a system call, and was a third of the cost of protecting a phone in a million-row import.
+ */
+function nonceSource(): () => Buffer {
+  let pool = Buffer.alloc(0);
+  let offset = 0;
+  return () => {
+    if (offset + 12 > pool.length) {
+      pool = randomBytes(12 * 1024);
+      offset = 0;
+    }
+    offset += 12;
+    return pool.subarray(offset - 12, offset);
+  };
+}
+
 export function createKeyring(masterKey: Buffer): Keyring {
   const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), purpose, 32));
   const encryptionKey = derive('tuanjian personal data encryption');
   const indexKey = derive('tuanjian personal data blind index');
+  const nextNonce = nonceSource();
   return {
     encrypt(plain) {
-      const iv = randomBytes(12);
+      const iv = nextNonce();
       const cipher = createCipheriv('aes-256-gcm', encryptionKey, iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return `${version}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
