@@ -60,40 +60,32 @@ export function NotificationBell() {
           <List.Item
             className={item.read ? 'tj-notification-read' : 'tj-notification-unread'}
             data-testid={`notification-${item.id}`}
-            actions={
-              item.read
-                ? undefined
-                : [
-                    <Button
-                      key="read"
-                      type="link"
-                      size="small"
-                      icon={<CheckOutlined />}
-                      disabled={busy}
-                      onClick={() => void run(() => notificationApi.read(item.id))}
-                    >
-                      {t('notifications.markRead')}
-                    </Button>,
-                  ]
-            }
           >
-            <List.Item.Meta
-              title={
-                <Flex align="center" gap={6}>
-                  {!item.read && <Badge status="error" />}
-                  <span>{item.title}</span>
-                </Flex>
-              }
-              description={
-                <>
-                  <div className="tj-notification-body">{item.body}</div>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {item.dueOn ? `${t('notifications.due', { date: item.dueOn })} · ` : ''}
-                    {formatDateTime(item.createdAt)}
-                  </Typography.Text>
-                </>
-              }
-            />
+            <div className="tj-notification">
+              <Flex align="baseline" gap={6}>
+                {!item.read && <Badge status="error" />}
+                <Typography.Text strong>{item.title}</Typography.Text>
+              </Flex>
+              <div className="tj-notification-body">{item.body}</div>
+              <Flex justify="space-between" align="center" gap={8}>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {item.dueOn ? `${t('notifications.due', { date: item.dueOn })} · ` : ''}
+                  {formatDateTime(item.createdAt)}
+                </Typography.Text>
+                {!item.read && (
+                  <Button
+                    type="link"
+                    size="small"
+                    icon={<CheckOutlined />}
+                    disabled={busy}
+                    onClick={() => void run(() => notificationApi.read(item.id))}
+                    data-testid={`notification-read-${item.id}`}
+                  >
+                    {t('notifications.markRead')}
+                  </Button>
+                )}
+              </Flex>
+            </div>
           </List.Item>
         )}
       />
