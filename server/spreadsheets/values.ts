@@ -13,8 +13,11 @@ const invisible = /[\u200b-\u200d\u2060\ufeff]/g;
  * ideographic space) to their ASCII forms, zero-width characters go, runs of white space become one space.
  */
 export function cleanText(text: string): string {
+  // Most cells are already clean (ASCII, common CJK ideographs, single inner spaces): NFKC leaves them as they are.
+  if (cleanAlready.test(text)) return text;
   return text.normalize('NFKC').replace(invisible, '').replace(/\s+/g, ' ').trim();
 }
+const cleanAlready = /^(?:[\x21-\x7e\u4e00-\u9fff]+(?: [\x21-\x7e\u4e00-\u9fff]+)*)?$/;
 
 export function isErrorCell(value: CellValue): value is { error: string } {
   return typeof value === 'object' && value !== null && !(value instanceof Date);

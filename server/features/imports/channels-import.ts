@@ -68,7 +68,7 @@ export function channelImport(ctx: ImportContext): KindRun<ChannelColumn> {
       const pending: { checked: Checked; record: ChannelRecord | null; orgId: number | null; cadre: string | null }[] =
         [];
       for (const { values } of rows) {
-        const row = new RowChecker(values, labels);
+        const row = new RowChecker(values, labels, ctx.today);
         const name = row.text('name', 100, true);
         const kind = row.choice('kind', channelKindLabels, kindSpellings);
         if (kind === null && row.errors.length === 0) row.errors.push('请填写类型');

@@ -47,6 +47,8 @@ export class RowChecker<K extends string> {
   constructor(
     private readonly values: Record<K, CellValue>,
     private readonly labels: Record<K, string>,
+    /** 'YYYY-MM-DD' in China: dates of facts may not be later. */
+    private readonly today = chinaToday(),
   ) {}
 
   /** The cell (null when the column is absent); undefined when it holds an error, which is then reported. */
@@ -83,7 +85,7 @@ export class RowChecker<K extends string> {
       this.errors.push(`${this.labels[key]}“${cellText(value)}”不是有效日期（如 2026-09-30）`);
       return null;
     }
-    if (options.notAfterToday && date > chinaToday()) {
+    if (options.notAfterToday && date > this.today) {
       this.errors.push(`${this.labels[key]}不能晚于今天`);
       return null;
     }
@@ -110,9 +112,10 @@ export class RowChecker<K extends string> {
     const text = this.text(key, 40);
     if (text === null) return null;
     const compact = text.replace(/\s/g, '');
-    const entries = Object.entries(labels) as [V, string][];
     const found =
-      entries.find(([value, label]) => label === compact || value === compact)?.[0] ?? extra[compact] ?? null;
+      (Object.keys(labels) as V[]).find((value) => labels[value] === compact || value === compact) ??
+      extra[compact] ??
+      null;
     if (found === null) {
       this.errors.push(`${this.labels[key]}“${text}”应为：${Object.values(labels).join('、')}`);
     }

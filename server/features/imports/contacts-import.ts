@@ -21,6 +21,20 @@ type ContactRecord = {
   cadre: { name: string; phone: ProtectedValue } | null;
 };
 
+/**
+ * A valid row as the spool keeps it: a compact array (the spool of a million rows is written and read once each);
+ * the phone's blind index is the row's key, its cadre the row's alt key (org:phone index).
+ */
+type PackedContact = [
+  name: string,
+  cipher: string,
+  masked: string,
+  village: string | null,
+  category: ContactCategory | null,
+  note: string | null,
+  lastContactOn: string | null,
+];
+
 /** What a cadre key (org + phone index) stands for: an existing cadre, or one this import registers. */
 type CadreEntry = { id: number | null; orgId: number; name: string; phone: ProtectedValue; counted: boolean };
 
@@ -33,6 +47,17 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
   const touchedCadres = new Set<number>();
   const touchedOrgs = new Set<number>();
   let cadresCreated = 0;
+  /** A cadre's phone is on many rows: protected once (encryption is the costly part of a row). */
+  const cadrePhones = new Map<string, ProtectedValue>();
+  const protectCadrePhone = (phone: string) => {
+    let value = cadrePhones.get(phone);
+    if (!value) {
+      if (cadrePhones.size >= 50_000) cadrePhones.clear();
+      value = protectPhone(ctx.keyring, phone);
+      cadrePhones.set(phone, value);
+    }
+    return value;
+  };
 
   /** Existing cadres for the keys not seen yet, in one query per chunk. */
   async function loadCadres(keys: Map<string, { orgId: number; index: string }>) {
@@ -52,10 +77,10 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
     columns: contactColumns,
 
     async check(rows) {
-      const checked: (Checked & { record: ContactRecord | null })[] = [];
+      const checked: (Checked & { full: ContactRecord | null })[] = [];
       const wanted = new Map<string, { orgId: number; index: string }>();
       for (const { values } of rows) {
-        const row = new RowChecker(values, labels);
+        const row = new RowChecker(values, labels, ctx.today);
         const name = row.text('fullName', 50, true);
         const phone = row.phone('phone', true);
         const org = row.org('org', ctx.orgs);
@@ -69,8 +94,7 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
         const lastContactOn = row.date('lastContactOn', { notAfterToday: true });
         const note = row.text('note', 200);
         const protectedPhone = phone ? protectPhone(ctx.keyring, phone) : null;
-        const cadre =
-          cadreName && cadrePhone ? { name: cadreName, phone: protectPhone(ctx.keyring, cadrePhone) } : null;
+        const cadre = cadreName && cadrePhone ? { name: cadreName, phone: protectCadrePhone(cadrePhone) } : null;
         const cadreKey = cadre && org ? `${org.id}:${cadre.phone.index}` : null;
         if (cadre && org && cadreKey) wanted.set(cadreKey, { orgId: org.id, index: cadre.phone.index });
         checked.push({
@@ -79,15 +103,29 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
           alt: cadreKey,
           altValue: cadre?.name ?? null,
           errors: row.errors,
-          record:
+          full:
             row.errors.length === 0 && name && protectedPhone
               ? { name, phone: protectedPhone, village, category, note, lastContactOn, cadre }
               : null,
+          record: null,
         });
       }
       const existing = await loadCadres(wanted);
       for (const item of checked) {
-        const cadre = item.record?.cadre;
+        const full = item.full;
+        if (full) {
+          const packed: PackedContact = [
+            full.name,
+            full.phone.cipher,
+            full.phone.masked,
+            full.village,
+            full.category,
+            full.note,
+            full.lastContactOn,
+          ];
+          item.record = packed;
+        }
+        const cadre = full?.cadre;
         if (!cadre || !item.alt) continue;
         const cached = cadres.get(item.alt);
         const found = existing.get(item.alt);
@@ -102,7 +140,7 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
           cadres.set(item.alt, { id: found?.id ?? null, orgId, name: cadre.name, phone: cadre.phone, counted: false });
         }
       }
-      return checked;
+      return checked.map(({ full: _full, ...item }) => item);
     },
 
     display: (values) => ({
@@ -124,14 +162,21 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
     },
 
     async apply(db, rows, write) {
-      const records = rows.map((r) => ({ orgId: r.orgId, record: JSON.parse(r.record) as ContactRecord }));
+      const records = rows.map((r) => {
+        const [name, cipher, masked, village, category, note, lastContactOn] = JSON.parse(r.record) as PackedContact;
+        return {
+          orgId: r.orgId,
+          cadreKey: r.alt,
+          record: { name, phone: { cipher, index: r.key, masked }, village, category, note, lastContactOn },
+        };
+      });
       const at = nowIso();
       // Cadres this chunk needs that do not exist yet.
       const newCadres = new Map<string, CadreEntry>();
-      for (const { orgId, record } of records) {
-        if (!record.cadre) continue;
-        const entry = cadres.get(`${orgId}:${record.cadre.phone.index}`)!;
-        if (entry.id === null && !entry.counted) newCadres.set(`${orgId}:${record.cadre.phone.index}`, entry);
+      for (const { cadreKey } of records) {
+        if (!cadreKey) continue;
+        const entry = cadres.get(cadreKey)!;
+        if (entry.id === null && !entry.counted) newCadres.set(cadreKey, entry);
       }
       for (const entry of newCadres.values()) entry.counted = true;
       cadresCreated += newCadres.size;
@@ -179,9 +224,8 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
       const creates: (typeof records)[number][] = [];
       const newLinks: { cadreKey: string; contactKey: string; contactId: number | null }[] = [];
       for (const item of records) {
-        const { orgId, record } = item;
+        const { orgId, record, cadreKey } = item;
         const contactKey = `${orgId}:${record.phone.index}`;
-        const cadreKey = record.cadre ? `${orgId}:${record.cadre.phone.index}` : null;
         const cadreId = cadreKey ? cadres.get(cadreKey)!.id : null;
         const current = byKey.get(contactKey);
         if (!current) {

@@ -32,7 +32,7 @@ export async function planImport(ctx: ImportContext): Promise<KindRun<PlanColumn
 
     async check(rows) {
       return rows.map(({ values }): Checked => {
-        const row = new RowChecker(values, labels);
+        const row = new RowChecker(values, labels, ctx.today);
         const named = row.text('org', 100, true);
         const org = named === null ? null : row.org('org', ctx.orgs);
         const planned = row.integer('planned', 0, 1000, true);

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { chinaToday } from '../../../common/dates.js';
 import type { ImportKind, ImportResult, PreviewRow, RowAction } from '../../../common/imports.js';
+import { sql } from 'kysely';
 import type { Db } from '../../db/schema.js';
+import { isPostgres } from '../../db/tree.js';
 import { storedFilePath, storeFileFromPath, tempFilePath } from '../../files/store.js';
 import type { Actor } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
@@ -189,24 +191,45 @@ export async function runImport(
       if (input.dryRun) return result;
       throw new JobFailure(`共 ${errors} 行有错误，未导入任何数据：请下载错误报告，修改后重新上传`, result);
     }
-    return await deps.db.transaction().execute(async (trx) => {
-      const applied = await applyAll(run, trx, spool, true, job, rows);
-      await run.finish(trx);
-      const result = await finish(applied);
-      await recordAudit(trx, scope.actor, {
-        action: 'ledger.import',
-        objectType: 'job',
-        objectId: job.job.id,
-        orgId: scope.root.id,
-        details: { kind: input.kind, ...result.counts, ...run.extra() },
-      });
-      await job.complete(trx, result);
-      return result;
-    });
+    return await withLargerSqliteCache(deps.db, () =>
+      deps.db.transaction().execute(async (trx) => {
+        const applied = await applyAll(run, trx, spool, true, job, rows);
+        await run.finish(trx);
+        const result = await finish(applied);
+        await recordAudit(trx, scope.actor, {
+          action: 'ledger.import',
+          objectType: 'job',
+          objectId: job.job.id,
+          orgId: scope.root.id,
+          details: { kind: input.kind, ...result.counts, ...run.extra() },
+        });
+        await job.complete(trx, result);
+        return result;
+      }),
+    );
   } finally {
     spool.close();
   }
 }
+
+/**
+ * SQLite's default page cache (2 MB) is far smaller than the indexes a large import writes into (two 64-character
+ * blind-index keys per contact): the transaction would spill and re-read pages all along. The shared connection
+ * gets a 64 MB cache while the import runs, and its setting back afterwards.
+ */
+async function withLargerSqliteCache<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  if (isPostgres(db)) return work();
+  const before = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
+  const previous = Number(before.rows[0]?.cache_size ?? -2000);
+  if (previous < 0 && previous <= -importCacheKiB) return work();
+  await sql.raw(`pragma cache_size = -${importCacheKiB}`).execute(db);
+  try {
+    return await work();
+  } finally {
+    await sql.raw(`pragma cache_size = ${Math.trunc(previous)}`).execute(db);
+  }
+}
+const importCacheKiB = 65536;
 
 async function storeErrorReport(deps: ImportRunDeps, run: KindRun<string>, source: string, spool: Spool) {
   const target = tempFilePath(deps.dataDir, '.xlsx');

@@ -24,7 +24,7 @@ export type SpoolInput = {
   display?: Record<string, string> | null;
 };
 
-export type SpoolRow = { row: number; orgId: number; key: string; record: string };
+export type SpoolRow = { row: number; orgId: number; key: string; alt: string | null; record: string };
 
 export type Spool = {
   add: (rows: readonly SpoolInput[]) => void;
@@ -126,7 +126,7 @@ export function openSpool(dir: string): Spool {
     },
     *validChunks(size) {
       const page = db.prepare(
-        'select row, org_id as orgId, nkey as key, record from rows where row > ? and error is null order by row limit ?',
+        'select row, org_id as orgId, nkey as key, alt, record from rows where row > ? and error is null order by row limit ?',
       );
       let after = 0;
       for (;;) {

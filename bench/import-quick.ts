@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import ExcelJS from 'exceljs';
+import type { ImportResult, JobItem } from '../common/imports.js';
+import { buildApp } from '../server/app.js';
+import { loadConfig } from '../server/config.js';
+import { migrateToLatest, openDatabase } from '../server/db/database.js';
+import { nowIso } from '../server/db/tree.js';
+import { hashPassword } from '../server/features/auth/passwords.js';
+import { insertOrgs, type NewOrg } from '../server/features/orgs/repo.js';
+import { accountRow, insertUser } from '../server/features/users/repo.js';
+import { contactColumns } from '../server/features/imports/columns.js';
+import { createTarget, type Dialect } from './lib.js';
+
+// A quick measure of the contact import on one process: a county of 20 townships × 10 villages, N youth in runs
+// of 50 per village with 3 new cadres per village (registered by the import), written as xlsx with exceljs's
+// streaming writer (inline strings). The app listens on a port and the file goes up over HTTP as a browser sends
+// it; the peak is the process's VmHWM, reset after the file is written.
+//   node --import tsx bench/import-quick.ts --rows 200000 [--dialect postgres] [--pg postgres://…/postgres]
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const rows = Number(arg('rows', '200000'));
+const dialect = arg('dialect', 'sqlite') as Dialect;
+const target = await createTarget(dialect, arg('pg', 'postgres://tuanjian:tuanjian@127.0.0.1:5432/postgres'));
+const memory = () => {
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  const mib = (field: string) => Math.round(Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]) / 1024);
+  return { rss: mib('VmRSS'), peak: mib('VmHWM') };
+};
+
+try {
+  const handle = openDatabase({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
+  await migrateToLatest(handle.db);
+  const at = nowIso();
+  const org = (parent: number | null, name: string, level: NewOrg['level'], stat: string): NewOrg => ({
+    parent_id: parent,
+    name,
+    short_name: null,
+    type: level === 'village' ? 'branch' : 'committee',
+    level,
+    is_direct: 0,
+    region_code: stat.slice(0, 6),
+    stat_code: stat,
+    import_key: null,
+    status: 'active',
+    phone: null,
+    email: null,
+    industry: null,
+    created_at: at,
+    updated_at: at,
+    dissolved_at: null,
+  });
+  const [province] = await insertOrgs(handle.db, [org(null, '共青团测试省委员会', 'province', '610000000000')]);
+  const [city] = await insertOrgs(handle.db, [org(province, '共青团测试市委员会', 'city', '610100000000')]);
+  const [county] = await insertOrgs(handle.db, [org(city, '共青团测试县委员会', 'county', '610101000000')]);
+  const villages: string[] = [];
+  for (let t = 1; t <= 20; t++) {
+    const code = `610101${String(t).padStart(3, '0')}`;
+    const [town] = await insertOrgs(handle.db, [org(county, `共青团测试${t}镇委员会`, 'township', `${code}000`)]);
+    const stats = Array.from({ length: 10 }, (_, v) => `${code}${String(v + 1).padStart(3, '0')}`);
+    await insertOrgs(handle.db, stats.map((s) => org(town, `测试${s}村团支部`, 'village', s)));
+    villages.push(...stats);
+  }
+  const password = 'Bench-Import-2026';
+  await insertUser(
+    handle.db,
+    accountRow({
+      username: 'importer',
+      displayName: '导入测试',
+      role: 'org_admin',
+      orgId: county,
+      passwordHash: await hashPassword(password),
+      mustChangePassword: false,
+    }),
+  );
+
+  const file = path.join(target.dataDir, 'contacts.xlsx');
+  let started = performance.now();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false });
+  const sheet = workbook.addWorksheet('联系青年');
+  sheet.addRow(contactColumns.map((c) => c.header)).commit();
+  const categories = ['返乡青年', '致富带头人', '在校生', '外出务工', '其他'];
+  for (let i = 0; i < rows; i++) {
+    const village = Math.floor(i / 50) % villages.length;
+    const cadre = village * 3 + (i % 3);
+    const phone = `138${String(i).padStart(8, '0')}`;
+    const cadrePhone = `139${String(cadre).padStart(8, '0')}`;
+    const day = `2026-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    sheet
+      .addRow([`青年${i}`, phone, villages[village], `第${village}村`, categories[i % 5], `干部${cadre}`, cadrePhone, day, i % 10 ? null : '备注'])
+      .commit();
+  }
+  sheet.commit();
+  await workbook.commit();
+  const fileMiB = Math.round(fs.statSync(file).size / 2 ** 20);
+  console.log(`${dialect}: wrote ${rows} rows (${fileMiB} MiB) in ${Math.round(performance.now() - started)} ms`);
+
+  const config = loadConfig({
+    TUANJIAN_DATA_DIR: target.dataDir,
+    ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
+    LOG_LEVEL: 'warn',
+    TUANJIAN_WEB_DIR: path.join(target.dataDir, 'no-web'),
+  });
+  const app = await buildApp({ db: handle.db, config });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const loginResponse = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': 'login' },
+    body: JSON.stringify({ username: 'importer', password }),
+  });
+  const cookie = loginResponse.headers.get('set-cookie')!.split(';')[0];
+  const { csrfToken } = (await loginResponse.json()) as { csrfToken: string };
+
+  const importOnce = async (label: string) => {
+    global.gc?.();
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+    const before = memory();
+    const cpu = process.cpuUsage();
+    started = performance.now();
+    const form = new FormData();
+    form.set('kind', 'contacts');
+    form.set('file', await fs.openAsBlob(file), 'contacts.xlsx');
+    const response = await fetch(`${base}/api/imports`, {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+      body: form,
+    });
+    const { jobId } = (await response.json()) as { jobId: number };
+    let job: JobItem;
+    for (;;) {
+      job = (await (await fetch(`${base}/api/jobs/${jobId}`, { headers: { cookie } })).json()) as JobItem;
+      if (job.status === 'done' || job.status === 'failed') break;
+      await sleep(200);
+    }
+    const ms = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    const cpuSeconds = (used.user + used.system) / 1e6;
+    const result = job.result as ImportResult;
+    console.log(
+      `${dialect} ${label}: ${job.status} ${JSON.stringify(result?.counts)} cadres+${result?.cadresCreated ?? 0}` +
+        ` in ${(ms / 1000).toFixed(1)} s = ${Math.round(rows / (ms / 1000))} rows/s` +
+        ` (CPU ${cpuSeconds.toFixed(1)} s = ${Math.round(rows / cpuSeconds)} rows per CPU-second);` +
+        ` RSS before ${before.rss} MiB, peak ${memory().peak} MiB${job.error ? `; ${job.error}` : ''}`,
+    );
+  };
+  await importOnce('first run');
+  await importOnce('second run');
+  await app.close();
+  await handle.close();
+} finally {
+  await target.cleanup();
+}
