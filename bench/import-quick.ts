@@ -63,7 +63,10 @@ try {
     const code = `610101${String(t).padStart(3, '0')}`;
     const [town] = await insertOrgs(handle.db, [org(county, `共青团测试${t}镇委员会`, 'township', `${code}000`)]);
     const stats = Array.from({ length: 10 }, (_, v) => `${code}${String(v + 1).padStart(3, '0')}`);
-    await insertOrgs(handle.db, stats.map((s) => org(town, `测试${s}村团支部`, 'village', s)));
+    await insertOrgs(
+      handle.db,
+      stats.map((s) => org(town, `测试${s}村团支部`, 'village', s)),
+    );
     villages.push(...stats);
   }
   const password = 'Bench-Import-2026';
@@ -92,7 +95,17 @@ try {
     const cadrePhone = `139${String(cadre).padStart(8, '0')}`;
     const day = `2026-0${1 + (i % 9)}-${String(1 + (i % 28)).padStart(2, '0')}`;
     sheet
-      .addRow([`青年${i}`, phone, villages[village], `第${village}村`, categories[i % 5], `干部${cadre}`, cadrePhone, day, i % 10 ? null : '备注'])
+      .addRow([
+        `青年${i}`,
+        phone,
+        villages[village],
+        `第${village}村`,
+        categories[i % 5],
+        `干部${cadre}`,
+        cadrePhone,
+        day,
+        i % 10 ? null : '备注',
+      ])
       .commit();
   }
   sheet.commit();
