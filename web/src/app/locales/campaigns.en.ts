@@ -159,6 +159,7 @@ export const campaignsEn: Record<keyof typeof campaignsZh, string> = {
   'plans.col.actual': 'Built',
   'plans.col.completion': 'Completion',
   'plans.notFiled': 'Not filed',
+  'plans.search': 'Search townships',
   'plans.total': 'Total',
   'plans.save': 'Save',
   'plans.saved': 'Saved plans for {n} townships',

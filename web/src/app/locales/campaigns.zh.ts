@@ -156,6 +156,7 @@ export const campaignsZh = {
   'plans.col.actual': '已建',
   'plans.col.completion': '完成率',
   'plans.notFiled': '未填报',
+  'plans.search': '搜索乡镇名称或代码',
   'plans.total': '合计',
   'plans.save': '保存',
   'plans.saved': '已保存 {n} 个乡镇的计划数',

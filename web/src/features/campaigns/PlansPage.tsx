@@ -4,6 +4,7 @@ import {
   Button,
   Card,
   Empty,
+  Input,
   InputNumber,
   Progress,
   Result,
@@ -91,6 +92,7 @@ function PlanTable({ campaignId, orgId }: { campaignId: number; orgId: number })
   const [edits, setEdits] = useState<Map<number, number | null>>(new Map());
   const [saving, setSaving] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [q, setQ] = useState('');
 
   const rows = useMemo(
     () =>
@@ -191,6 +193,15 @@ function PlanTable({ campaignId, orgId }: { campaignId: number; orgId: number })
         <Space>
           <span>{t('plans.tableTitle')}</span>
           {data?.channelKind && <Tag>{t(`channelKind.${data.channelKind}`)}</Tag>}
+          {rows.length > 20 && (
+            <Input.Search
+              allowClear
+              size="small"
+              placeholder={t('plans.search')}
+              style={{ width: 180 }}
+              onChange={(event) => setQ(event.target.value.trim())}
+            />
+          )}
         </Space>
       }
       extra={
@@ -219,8 +230,9 @@ function PlanTable({ campaignId, orgId }: { campaignId: number; orgId: number })
         size="small"
         loading={loading}
         columns={columns}
-        dataSource={rows}
-        pagination={false}
+        dataSource={q ? rows.filter((r) => r.orgName.includes(q) || (r.statCode ?? '').startsWith(q)) : rows}
+        // A county has a few dozen townships; a province filing for all of them gets pages.
+        pagination={rows.length > 100 ? { pageSize: 50, showSizeChanger: false, size: 'small' } : false}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('plans.empty')} /> }}
         summary={() =>

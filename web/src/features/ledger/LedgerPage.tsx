@@ -9,11 +9,12 @@ import { useCurrentSession } from '../../app/session.js';
 import { useLoad } from '../../app/useLoad.js';
 import { orgApi } from '../orgs/api.js';
 import { useOrgTree } from '../orgs/treeStore.js';
+import { ActivitiesTab } from './ActivitiesTab.js';
 import { CadresTab } from './CadresTab.js';
 import { ChannelsTab } from './ChannelsTab.js';
 import { ContactsTab } from './ContactsTab.js';
 
-const tabs = ['channels', 'cadres', 'contacts'] as const;
+const tabs = ['channels', 'cadres', 'contacts', 'activities'] as const;
 type Tab = (typeof tabs)[number];
 
 function PageSpin() {
@@ -107,6 +108,11 @@ export function LedgerPage() {
                 key: 'contacts',
                 label: t('ledger.tab.contacts'),
                 children: <ContactsTab key={org.id} orgId={org.id} orgName={org.name} />,
+              },
+              {
+                key: 'activities',
+                label: t('ledger.tab.activities'),
+                children: <ActivitiesTab key={org.id} orgId={org.id} orgName={org.name} />,
               },
             ]}
           />

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  ActivityItem,
   CadreItem,
   ChannelDetail,
   ChannelEvidenceItem,
@@ -14,6 +15,7 @@ import type {
   updateContactBody,
   cadreStatuses,
   contactLogBody,
+  createActivityBody,
   ledgerScopes,
 } from '../../../../common/ledger.js';
 import type { ChannelKind, ChannelStatus, ContactCategory } from '../../../../common/domain.js';
@@ -73,6 +75,14 @@ export const cadreApi = {
   create: (body: CreateCadre, opts?: Opts) => api.post<CadreItem>('/api/cadres', body, opts),
   update: (id: number, body: UpdateCadre, opts?: Opts) => api.patch<CadreItem>(`/api/cadres/${id}`, body, opts),
   revealPhone: (id: number) => api.post<{ phone: string }>(`/api/cadres/${id}/reveal-phone`),
+};
+
+export type ActivityQuery = Paging & { includeSubtree: boolean; from?: string; to?: string };
+
+export const activityApi = {
+  list: (orgId: number, query: ActivityQuery) => api.get<Paged<ActivityItem>>(`/api/orgs/${orgId}/activities`, query),
+  create: (body: z.input<typeof createActivityBody>, opts?: Opts) =>
+    api.post<ActivityItem>('/api/activities', body, opts),
 };
 
 export const contactApi = {

@@ -1,0 +1,211 @@
+import { PlusOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  DatePicker,
+  Empty,
+  Form,
+  Input,
+  Modal,
+  Segmented,
+  Select,
+  Space,
+  Table,
+  Tag,
+  type TableColumnsType,
+} from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { activityKinds, type ActivityItem, type ActivityKind } from '../../../../common/ledger.js';
+import { errorMessage } from '../../app/api.js';
+import { formatCount } from '../../app/format.js';
+import { applyServerErrors } from '../../app/formErrors.js';
+import { useT } from '../../app/i18n.js';
+import { useSession } from '../../app/session.js';
+import { useLoad } from '../../app/useLoad.js';
+import { OrgPicker } from '../orgs/OrgPicker.js';
+import { activityApi, type LedgerScope } from './api.js';
+
+/** Activities held (主题团日, 团课 …), recorded by hand: what "activities held" indicators count. */
+export function ActivitiesTab({ orgId, orgName }: { orgId: number; orgName: string }) {
+  const t = useT();
+  const { can } = useSession();
+  const [scope, setScope] = useState<LedgerScope>('subtree');
+  const [range, setRange] = useState<[string, string] | null>(null);
+  const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const [creating, setCreating] = useState(false);
+  const { data, loading, reload } = useLoad(
+    () =>
+      activityApi.list(orgId, {
+        includeSubtree: scope === 'subtree',
+        from: range?.[0],
+        to: range?.[1],
+        page: page.current,
+        pageSize: page.pageSize,
+      }),
+    [orgId, scope, range, page.current, page.pageSize],
+  );
+
+  const columns: TableColumnsType<ActivityItem> = [
+    { title: t('activity.col.heldOn'), dataIndex: 'heldOn', width: 120 },
+    { title: t('activity.col.title'), dataIndex: 'title' },
+    {
+      title: t('activity.col.kind'),
+      dataIndex: 'kind',
+      render: (k: ActivityKind) => <Tag>{t(`activityKind.${k}`)}</Tag>,
+    },
+    { title: t('ledger.col.org'), dataIndex: 'orgName', responsive: ['md'] },
+  ];
+
+  return (
+    <>
+      <div className="tj-toolbar">
+        <Space wrap size={8}>
+          <Segmented<LedgerScope>
+            value={scope}
+            onChange={(value) => {
+              setScope(value);
+              setPage((p) => ({ ...p, current: 1 }));
+            }}
+            options={[
+              { value: 'subtree', label: t('ledger.scope.subtree') },
+              { value: 'own', label: t('ledger.scope.own') },
+            ]}
+          />
+          <DatePicker.RangePicker
+            onChange={(dates) => {
+              const [from, to] = dates ?? [];
+              setRange(from && to ? [from.format('YYYY-MM-DD'), to.format('YYYY-MM-DD')] : null);
+              setPage((p) => ({ ...p, current: 1 }));
+            }}
+          />
+        </Space>
+        {can('ledger.write') && (
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            onClick={() => setCreating(true)}
+            data-testid="create-activity"
+          >
+            {t('activity.create')}
+          </Button>
+        )}
+      </div>
+      <Table<ActivityItem>
+        data-testid="activities-table"
+        rowKey="id"
+        columns={columns}
+        dataSource={data?.items ?? []}
+        loading={loading}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('activity.empty')} /> }}
+        pagination={{
+          current: page.current,
+          pageSize: page.pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: true,
+          pageSizeOptions: [20, 50, 100],
+          showTotal: (total) => t('common.total', { n: formatCount(total) }),
+          onChange: (current, pageSize) => setPage({ current: pageSize === page.pageSize ? current : 1, pageSize }),
+        }}
+      />
+      {creating && (
+        <ActivityFormModal
+          defaultOrg={{ id: orgId, name: orgName }}
+          onClose={() => setCreating(false)}
+          onDone={() => {
+            setCreating(false);
+            reload();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+type Values = { orgId: number; title: string; kind: ActivityKind; heldOn: Dayjs };
+
+function ActivityFormModal({
+  defaultOrg,
+  onClose,
+  onDone,
+}: {
+  defaultOrg: { id: number; name: string };
+  onClose: () => void;
+  onDone: () => void;
+}) {
+  const t = useT();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (values: Values) => {
+    setSaving(true);
+    setError(null);
+    try {
+      await activityApi.create(
+        {
+          orgId: values.orgId,
+          title: values.title.trim(),
+          kind: values.kind,
+          heldOn: values.heldOn.format('YYYY-MM-DD'),
+        },
+        { quiet: true },
+      );
+      void message.success(t('activity.created'));
+      onDone();
+    } catch (err) {
+      if (!applyServerErrors(form, err, ['orgId', 'title', 'kind', 'heldOn'])) setError(errorMessage(err));
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <Modal
+      open
+      title={t('activity.create')}
+      okText={t('common.save')}
+      confirmLoading={saving}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      width={520}
+      okButtonProps={{ 'data-testid': 'activity-submit' }}
+    >
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      <Form<Values>
+        form={form}
+        layout="vertical"
+        initialValues={{ orgId: defaultOrg.id, kind: 'theme_day', heldOn: dayjs() }}
+        onFinish={(v) => void submit(v)}
+      >
+        <Form.Item
+          name="orgId"
+          label={t('ledger.field.org')}
+          rules={[{ required: true, message: t('ledger.field.orgRequired') }]}
+        >
+          <OrgPicker initialName={defaultOrg.name} allowClear={false} style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item
+          name="title"
+          label={t('activity.col.title')}
+          rules={[{ required: true, whitespace: true, message: t('activity.titleRequired') }]}
+        >
+          <Input maxLength={100} data-testid="activity-title" />
+        </Form.Item>
+        <div className="tj-form-row">
+          <Form.Item name="kind" label={t('activity.col.kind')} style={{ flex: 1 }}>
+            <Select options={activityKinds.map((k) => ({ value: k, label: t(`activityKind.${k}`) }))} />
+          </Form.Item>
+          <Form.Item
+            name="heldOn"
+            label={t('activity.col.heldOn')}
+            rules={[{ required: true, message: t('ledger.dateRequired') }]}
+          >
+            <DatePicker allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+          </Form.Item>
+        </div>
+      </Form>
+    </Modal>
+  );
+}
