@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Permission } from '../../../common/domain.js';
 import type { JobItem } from '../../../common/imports.js';
 import type { Db } from '../../db/schema.js';
-import { deleteStoredFile, storeFileFromPath } from '../../files/store.js';
+import { deleteStoredFile, storedFilePath, storeFileFromPath } from '../../files/store.js';
 import { actorCan, actorSees, type Actor } from '../../http/actor.js';
 import { forbidden, notFound } from '../../http/errors.js';
 import { findJob, type JobRow } from '../../jobs/repo.js';
@@ -104,6 +104,10 @@ export function importJobHandler(deps: Omit<ImportDeps, 'jobs'>) {
   return async (job: JobContext): Promise<StoredImportResult> => {
     const input = JSON.parse(job.job.input) as ImportJobInput;
     try {
+      if (!fs.existsSync(storedFilePath(deps.dataDir, input.file.sha256))) {
+        // Several instances on one PostgreSQL must share the data directory's files/, as for evidence images.
+        throw new JobFailure('找不到上传的文件，请重新上传（多实例部署时各实例须共享数据目录）');
+      }
       const actor = await uploaderActor(deps.db, job.job, input);
       const root = await loadVisibleOrg(deps.db, actor, input.orgId).catch(() => {
         throw new JobFailure('导入的组织不存在或已不在上传者的管理范围内');
