@@ -8,6 +8,8 @@ import { importFile, ledgerCounts, upload, waitForJob } from '../../../test/impo
 import { makeCadre } from '../../../test/ledger-factories.js';
 import { makeXlsx, writeFixture } from '../../../test/spreadsheet-fixtures.js';
 import type { ImportResult } from '../../../common/imports.js';
+import { createJobRunner } from '../../jobs/runner.js';
+import { importJobHandler } from './service.js';
 
 // Contact imports through the API: a county's real-world sheet with every trap at once, the all-or-nothing rule,
 // idempotent re-runs, and what a wrong row looks like to the person who uploaded it.
@@ -315,4 +317,40 @@ test('upload mistakes: not multipart, no file, a bad kind, an org outside the su
   const job = await waitForJob(county, response.json<{ jobId: number }>().jobId);
   assert.equal(job.status, 'failed');
   assert.match(job.error!, /没有数据行/);
+});
+
+// Last in the file: it stops the app's own runner to play a worker that died mid-import.
+test('an import whose worker died is re-queued at the next start and completes once', async () => {
+  await ctx.app.jobs.stop();
+  const file = await makeXlsx((wb) => {
+    const ws = wb.addWorksheet('Sheet1');
+    ws.addRow(header);
+    ws.addRow(['复活一', '13300000001']);
+    ws.addRow(['复活二', '13300000002']);
+  });
+  const response = await upload(county, contacts, file);
+  assert.equal(response.statusCode, 202);
+  const { jobId } = response.json<{ jobId: number }>();
+  const old = new Date(Date.now() - 10 * 60_000).toISOString();
+  await ctx.db
+    .updateTable('jobs')
+    .set({ status: 'running', claimed_by: 'dead-host:1:dead', heartbeat_at: old, started_at: old, attempts: 1 })
+    .where('id', '=', jobId)
+    .execute();
+  assert.equal((await county.get(`/api/jobs/${jobId}`)).json<{ status: string }>().status, 'running');
+
+  const next = createJobRunner({ db: ctx.db, log: { info: () => {}, error: () => {} }, pollMs: 20 });
+  next.register('import', importJobHandler({ db: ctx.db, keyring: ctx.app.keyring, dataDir: ctx.dataDir }));
+  await next.start();
+  const job = await waitForJob(county, jobId);
+  await next.stop();
+  assert.equal(job.status, 'done', JSON.stringify(job));
+  assert.deepEqual(result(job).counts, { rows: 2, create: 2, update: 0, unchanged: 0, errors: 0 });
+  const row = await ctx.db
+    .selectFrom('jobs')
+    .select(['attempts', 'claimed_by'])
+    .where('id', '=', jobId)
+    .executeTakeFirstOrThrow();
+  assert.equal(row.attempts, 2);
+  assert.equal(row.claimed_by, next.instance);
 });

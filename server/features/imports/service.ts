@@ -99,7 +99,7 @@ async function uploaderActor(db: Db, job: JobRow, input: ImportJobInput): Promis
   return actor;
 }
 
-/** The background handler of import jobs; the upload is removed when the job ends, whatever the outcome. */
+/** The background handler of import jobs; the upload is removed when the job ends, done or failed. */
 export function importJobHandler(deps: Omit<ImportDeps, 'jobs'>) {
   return async (job: JobContext): Promise<StoredImportResult> => {
     const input = JSON.parse(job.job.input) as ImportJobInput;
@@ -116,7 +116,8 @@ export function importJobHandler(deps: Omit<ImportDeps, 'jobs'>) {
       const orgs = await loadOrgResolver(deps.db, root);
       return await runImport(deps, job, input, { actor, root, orgs });
     } finally {
-      await releaseUpload(deps, job.job.id, input.file.sha256);
+      // A stopped job goes back to the queue (or on to another instance): it still needs its upload.
+      if (!job.signal.aborted) await releaseUpload(deps, job.job.id, input.file.sha256);
     }
   };
 }
