@@ -12,6 +12,8 @@ import { ChannelKindTag, ChannelStatusTag } from './labels.js';
 
 type Props = {
   channelId: number;
+  /** Changes when the channel was edited elsewhere: reload. */
+  version: number;
   onClose: () => void;
   /** Something was recorded: the list behind reloads its counts. */
   onChanged: () => void;
@@ -19,12 +21,13 @@ type Props = {
 };
 
 /** One channel: its details, member counts over time, posts and evidence screenshots. */
-export function ChannelDrawer({ channelId, onClose, onChanged, onEdit }: Props) {
+export function ChannelDrawer({ channelId, version, onClose, onChanged, onEdit }: Props) {
   const t = useT();
   const screens = Grid.useBreakpoint();
   const [fresh, setFresh] = useState<ChannelDetail | null>(null);
-  const { data, error, reload } = useLoad(() => channelApi.detail(channelId), [channelId]);
-  const channel = fresh?.id === channelId ? fresh : data;
+  const { data, error, reload } = useLoad(() => channelApi.detail(channelId), [channelId, version]);
+  // A recorded reading or post answers the whole channel; a reload after that supersedes it.
+  const channel = fresh?.id === channelId && fresh.updatedAt >= (data?.updatedAt ?? '') ? fresh : data;
   const update = (next: ChannelDetail) => {
     setFresh(next);
     onChanged();

@@ -37,6 +37,8 @@ export function ChannelsTab({ orgId, orgName }: { orgId: number; orgName: string
   const [openId, setOpenId] = useState<number | null>(null);
   const [importing, setImporting] = useState(false);
   const [exporting, setExporting] = useState(false);
+  // Bumped after an edit so that an open drawer shows the saved values.
+  const [version, setVersion] = useState(0);
   const { data, loading, reload } = useLoad(
     () => channelApi.list({ orgId, ...filters, page: page.current, pageSize: page.pageSize }),
     [orgId, filters, page.current, page.pageSize],
@@ -222,6 +224,7 @@ export function ChannelsTab({ orgId, orgName }: { orgId: number; orgName: string
           onClose={() => setEditing(null)}
           onDone={() => {
             setEditing(null);
+            setVersion((v) => v + 1);
             reload();
           }}
         />
@@ -229,6 +232,7 @@ export function ChannelsTab({ orgId, orgName }: { orgId: number; orgName: string
       {openId !== null && (
         <ChannelDrawer
           channelId={openId}
+          version={version}
           onClose={() => setOpenId(null)}
           onChanged={reload}
           onEdit={(channel) => setEditing(channel)}
