@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import type { ImportResult, JobItem } from '../common/imports.js';
@@ -134,6 +135,8 @@ try {
     global.gc?.();
     fs.writeFileSync('/proc/self/clear_refs', '5');
     const before = memory();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const cpu = process.cpuUsage();
     started = performance.now();
     const form = new FormData();
@@ -153,13 +156,16 @@ try {
     }
     const ms = performance.now() - started;
     const used = process.cpuUsage(cpu);
+    loopDelay.disable();
     const cpuSeconds = (used.user + used.system) / 1e6;
     const result = job.result as ImportResult;
     console.log(
       `${dialect} ${label}: ${job.status} ${JSON.stringify(result?.counts)} cadres+${result?.cadresCreated ?? 0}` +
         ` in ${(ms / 1000).toFixed(1)} s = ${Math.round(rows / (ms / 1000))} rows/s` +
         ` (CPU ${cpuSeconds.toFixed(1)} s = ${Math.round(rows / cpuSeconds)} rows per CPU-second);` +
-        ` RSS before ${before.rss} MiB, peak ${memory().peak} MiB${job.error ? `; ${job.error}` : ''}`,
+        ` RSS before ${before.rss} MiB, peak ${memory().peak} MiB;` +
+        ` event loop delay p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms, max ${Math.round(loopDelay.max / 1e6)} ms` +
+        `${job.error ? `; ${job.error}` : ''}`,
     );
   };
   await importOnce('first run');

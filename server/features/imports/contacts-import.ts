@@ -36,7 +36,15 @@ type PackedContact = [
 ];
 
 /** What a cadre key (org + phone index) stands for: an existing cadre, or one this import registers. */
-type CadreEntry = { id: number | null; orgId: number; name: string; phone: ProtectedValue; counted: boolean };
+type CadreEntry = {
+  id: number | null;
+  orgId: number;
+  name: string;
+  phone: ProtectedValue;
+  counted: boolean;
+  /** The first row that named this cadre. */
+  firstRow: number;
+};
 
 const labels = labelsOf(contactColumns);
 /** Cadres registered from a contact sheet: the post and kind people most often hold at township and village. */
@@ -111,7 +119,7 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
         });
       }
       const existing = await loadCadres(wanted);
-      for (const item of checked) {
+      for (const [i, item] of checked.entries()) {
         const full = item.full;
         if (full) {
           const packed: PackedContact = [
@@ -129,15 +137,18 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
         if (!cadre || !item.alt) continue;
         const cached = cadres.get(item.alt);
         const found = existing.get(item.alt);
-        // A registered cadre's name must match; two rows of the file disagreeing is the spool's check.
+        // A registered cadre's name must match, and so must every row of the file naming the same phone.
         const registered = found?.name ?? (cached?.id != null ? cached.name : null);
         if (found && found.status !== 'active') {
           item.errors.push(`联系团干部“${found.name}”已离任，请改填在任的团干部`);
         } else if (registered !== null && registered !== cadre.name) {
           item.errors.push(`团干部手机号 ${cadre.phone.masked} 已登记为“${registered}”，与填写的“${cadre.name}”不一致`);
+        } else if (cached && cached.name !== cadre.name) {
+          item.errors.push(`团干部手机号与第 ${cached.firstRow} 行相同，但姓名不是“${cached.name}”`);
         } else if (!cached) {
           const [orgId] = item.alt.split(':').map(Number);
-          cadres.set(item.alt, { id: found?.id ?? null, orgId, name: cadre.name, phone: cadre.phone, counted: false });
+          const entry = { id: found?.id ?? null, orgId, name: cadre.name, phone: cadre.phone, counted: false };
+          cadres.set(item.alt, { ...entry, firstRow: rows[i].rowNumber });
         }
       }
       return checked.map(({ full: _full, ...item }) => item);
@@ -156,10 +167,6 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
     }),
 
     duplicateMessage: (first) => `与第 ${first} 行是同一组织的同一手机号码`,
-    alt: {
-      mode: 'consistent',
-      message: (first, name) => `团干部手机号与第 ${first} 行相同，但姓名不是“${name}”`,
-    },
 
     async apply(db, rows, write) {
       const records = rows.map((r) => {

@@ -73,17 +73,21 @@ export function openSpool(dir: string): Spool {
   const appendError = db.prepare(
     `update rows set error = coalesce(error || '${messageSeparator}', '') || ?, record = null where row = ?`,
   );
-  let indexed = false;
-  const ensureIndexes = () => {
-    if (indexed) return;
-    db.exec('create index rows_key on rows (org_id, nkey, row); create index rows_alt on rows (alt, row)');
-    indexed = true;
+  // Built once the rows are in (faster than maintaining them row by row), and only for the checks that run.
+  const once = (statement: string) => {
+    let done = false;
+    return () => {
+      if (!done) db.exec(statement);
+      done = true;
+    };
   };
+  const keyIndex = once('create index rows_key on rows (org_id, nkey, row)');
+  const altIndex = once('create index rows_alt on rows (alt, row)');
 
   return {
     add: (rows) => insertMany(rows),
     markDuplicates(message) {
-      ensureIndexes();
+      keyIndex();
       const groups = db
         .prepare('select org_id, nkey from rows where nkey is not null group by org_id, nkey having count(*) > 1')
         .all() as { org_id: number; nkey: string }[];
@@ -99,7 +103,7 @@ export function openSpool(dir: string): Spool {
       return marked;
     },
     markAltConflicts(mode, message) {
-      ensureIndexes();
+      altIndex();
       const groups = db
         .prepare('select alt from rows where alt is not null group by alt having count(*) > 1')
         .all() as { alt: string }[];
