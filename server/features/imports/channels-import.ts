@@ -94,7 +94,6 @@ export function channelImport(ctx: ImportContext): KindRun<ChannelColumn> {
             orgId: org?.id ?? null,
             key: name && kind ? channelKey(kind, name) : null,
             alt: appId,
-            altValue: null,
             errors: row.errors,
             record: null,
           },
@@ -135,8 +134,10 @@ export function channelImport(ctx: ImportContext): KindRun<ChannelColumn> {
 
     display: (values) => Object.fromEntries(channelColumns.map((c) => [c.key, displayCell(values[c.key])])),
 
-    duplicateMessage: (first) => `与第 ${first} 行是同一组织的同类型、同名称渠道`,
-    alt: { mode: 'unique', message: (first) => `AppID 与第 ${first} 行相同` },
+    spoolRules: {
+      duplicateMessage: (first) => `与第 ${first} 行是同一组织的同类型、同名称渠道`,
+      altMessage: (first) => `AppID 与第 ${first} 行相同`,
+    },
 
     async apply(db, rows, write) {
       const items = rows.map((r) => ({ row: r.row, orgId: r.orgId, record: JSON.parse(r.record) as ChannelRecord }));

@@ -8,7 +8,7 @@ import { cellDate, cellInteger, cellPhone, cellText, isErrorCell, type CellValue
 import type { TableRow } from '../../spreadsheets/table.js';
 import type { TemplateColumn } from './columns.js';
 import type { OrgResolver, ResolvedOrg } from './org-resolver.js';
-import type { SpoolInput, SpoolRow } from './spool.js';
+import type { SpoolInput, SpoolRow, SpoolRules } from './spool.js';
 
 // What each kind of import supplies, and the cell checks they share. Messages name the column as the template
 // does, so that '第 12 行：手机号码应为 11 位中国大陆手机号' points at a cell people can find.
@@ -31,8 +31,8 @@ export type KindRun<K extends string> = {
   /** Checks a chunk of rows (so that look-ups go to the database once per chunk). */
   check: (rows: readonly TableRow<K>[]) => Promise<Checked[]>;
   display: (values: Record<K, CellValue>) => Record<string, string>;
-  duplicateMessage: (firstRow: number) => string;
-  alt?: { mode: 'unique' | 'consistent'; message: (firstRow: number, first: string) => string };
+  /** Rules for duplicates within the file, checked by the spool as rows arrive. */
+  spoolRules: SpoolRules;
   /** Classifies a chunk of valid rows against the ledger, and writes it when asked to. */
   apply: (db: Executor, rows: readonly SpoolRow[], write: boolean) => Promise<RowAction[]>;
   /** After the last chunk, in the same transaction: maintained counts, campaign figures. */

@@ -109,7 +109,6 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
           orgId: org?.id ?? null,
           key: protectedPhone?.index ?? null,
           alt: cadreKey,
-          altValue: cadre?.name ?? null,
           errors: row.errors,
           full:
             row.errors.length === 0 && name && protectedPhone
@@ -166,7 +165,7 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
       note: displayCell(values.note),
     }),
 
-    duplicateMessage: (first) => `与第 ${first} 行是同一组织的同一手机号码`,
+    spoolRules: { duplicateMessage: (first) => `与第 ${first} 行是同一组织的同一手机号码` },
 
     async apply(db, rows, write) {
       const records = rows.map((r) => {

@@ -51,7 +51,7 @@ export async function planImport(ctx: ImportContext): Promise<KindRun<PlanColumn
     },
 
     display: (values) => ({ org: displayCell(values.org), planned: displayCell(values.planned) }),
-    duplicateMessage: (first) => `与第 ${first} 行是同一组织`,
+    spoolRules: { duplicateMessage: (first) => `与第 ${first} 行是同一组织` },
 
     async apply(db, rows, write) {
       const existing = await db

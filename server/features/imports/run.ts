@@ -161,11 +161,9 @@ export async function runImport(
   };
   const run = await kindRun(input.kind, ctx);
   const source = storedFilePath(deps.dataDir, input.file.sha256);
-  const spool = openSpool(spoolDir(deps.dataDir));
+  const spool = openSpool(spoolDir(deps.dataDir), run.spoolRules);
   try {
     const { sheet, columns } = await checkAll(run, source, spool, job);
-    spool.markDuplicates(run.duplicateMessage);
-    if (run.alt) spool.markAltConflicts(run.alt.mode, run.alt.message);
     const { rows, errors } = spool.counts();
     if (rows === 0) throw new JobFailure('表中没有数据行：请在表头下方逐行填写后再上传');
     const base = { kind: input.kind, dryRun: input.dryRun, fileName: input.file.name, sheet, columns };

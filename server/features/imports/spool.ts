@@ -7,17 +7,17 @@ import SQLite from 'better-sqlite3';
  * The checked rows of one import, kept on disk between the two passes: the validation pass writes every row
  * here (its org, natural key, normalised record or errors), the apply pass reads the valid ones back in row
  * order. A scratch SQLite file whatever the main database is: bounded memory for a million rows, duplicate keys
- * found by an index instead of a map in memory, and the spreadsheet is parsed once. Phones are already
- * protected (cipher, blind index, mask) when they get here. The file is removed when the import ends.
+ * found by a unique index as rows arrive (no long post-pass to block the event loop), and the spreadsheet is
+ * parsed once. Phones are already protected (cipher, blind index, mask) when they get here. The file is removed
+ * when the import ends.
  */
 export type SpoolInput = {
   row: number;
   orgId: number | null;
-  /** Natural key within the org (a phone's blind index, kind + name …). */
+  /** Natural key within the org (a phone's blind index, kind + name …): a later row repeating it is an error. */
   key: string | null;
-  /** A second key with its own rule: unique in the file (an AppID) or always with the same value (a cadre's name). */
+  /** A second key that must be unique in the file (an AppID); also carried to the apply pass (a cadre's key). */
   alt?: string | null;
-  altValue?: string | null;
   record: unknown;
   errors: string[];
   /** What the preview shows of the row (phones masked); kept for the first rows only. */
@@ -26,12 +26,14 @@ export type SpoolInput = {
 
 export type SpoolRow = { row: number; orgId: number; key: string; alt: string | null; record: string };
 
+export type SpoolRules = {
+  duplicateMessage: (firstRow: number) => string;
+  /** When set, the alt key is unique in the file and a repeat gets this message. */
+  altMessage?: (firstRow: number) => string;
+};
+
 export type Spool = {
   add: (rows: readonly SpoolInput[]) => void;
-  /** Marks rows whose (org, key) an earlier row already has; returns how many. */
-  markDuplicates: (message: (firstRow: number) => string) => number;
-  /** alt keys: 'unique' — a later row repeating one is wrong; 'consistent' — a later row with another value is. */
-  markAltConflicts: (mode: 'unique' | 'consistent', message: (firstRow: number, first: string) => string) => number;
   counts: () => { rows: number; errors: number };
   /** Valid rows in row order, a chunk at a time. */
   validChunks: (size: number) => Generator<SpoolRow[]>;
@@ -43,101 +45,64 @@ export type Spool = {
 
 export const messageSeparator = '；';
 
-export function openSpool(dir: string): Spool {
+export function openSpool(dir: string, rules: SpoolRules): Spool {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `import-spool-${randomBytes(8).toString('hex')}.sqlite`);
   const db = new SQLite(file);
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -32000');
-  db.exec(`create table rows (
-    row integer primary key, org_id integer, nkey text, alt text, alt_value text, record text, error text, display text
-  )`);
+  db.exec(`
+    create table rows (row integer primary key, org_id integer, nkey text, alt text, record text, error text, display text);
+    create table seen_keys (org_id integer not null, nkey text not null, row integer not null, primary key (org_id, nkey)) without rowid;
+    create table seen_alts (alt text primary key, row integer not null) without rowid;
+  `);
   const insert = db.prepare(
-    'insert into rows (row, org_id, nkey, alt, alt_value, record, error, display) values (?, ?, ?, ?, ?, ?, ?, ?)',
+    'insert into rows (row, org_id, nkey, alt, record, error, display) values (?, ?, ?, ?, ?, ?, ?)',
   );
-  const insertMany = db.transaction((rows: readonly SpoolInput[]) => {
-    for (const r of rows) {
+  const seeKey = db.prepare('insert into seen_keys (org_id, nkey, row) values (?, ?, ?) on conflict do nothing');
+  const firstWithKey = db.prepare('select row from seen_keys where org_id = ? and nkey = ?').pluck();
+  const seeAlt = db.prepare('insert into seen_alts (alt, row) values (?, ?) on conflict do nothing');
+  const firstWithAlt = db.prepare('select row from seen_alts where alt = ?').pluck();
+  let rows = 0;
+  let errors = 0;
+  const insertMany = db.transaction((input: readonly SpoolInput[]) => {
+    for (const r of input) {
+      const messages = [...r.errors];
+      if (r.key !== null && r.orgId !== null && seeKey.run(r.orgId, r.key, r.row).changes === 0) {
+        messages.push(rules.duplicateMessage(firstWithKey.get(r.orgId, r.key) as number));
+      }
+      if (rules.altMessage && r.alt && seeAlt.run(r.alt, r.row).changes === 0) {
+        messages.push(rules.altMessage(firstWithAlt.get(r.alt) as number));
+      }
+      const ok = messages.length === 0;
       insert.run(
         r.row,
         r.orgId,
         r.key,
         r.alt ?? null,
-        r.altValue ?? null,
-        r.errors.length === 0 ? JSON.stringify(r.record) : null,
-        r.errors.length === 0 ? null : r.errors.join(messageSeparator),
+        ok ? JSON.stringify(r.record) : null,
+        ok ? null : messages.join(messageSeparator),
         r.display ? JSON.stringify(r.display) : null,
       );
+      rows++;
+      if (!ok) errors++;
     }
   });
-  const appendError = db.prepare(
-    `update rows set error = coalesce(error || '${messageSeparator}', '') || ?, record = null where row = ?`,
-  );
-  // Built once the rows are in (faster than maintaining them row by row), and only for the checks that run.
-  const once = (statement: string) => {
-    let done = false;
-    return () => {
-      if (!done) db.exec(statement);
-      done = true;
-    };
-  };
-  const keyIndex = once('create index rows_key on rows (org_id, nkey, row)');
-  const altIndex = once('create index rows_alt on rows (alt, row)');
 
   return {
-    add: (rows) => insertMany(rows),
-    markDuplicates(message) {
-      keyIndex();
-      const groups = db
-        .prepare('select org_id, nkey from rows where nkey is not null group by org_id, nkey having count(*) > 1')
-        .all() as { org_id: number; nkey: string }[];
-      const members = db.prepare('select row from rows where org_id = ? and nkey = ? order by row');
-      let marked = 0;
-      db.transaction(() => {
-        for (const group of groups) {
-          const [first, ...later] = (members.all(group.org_id, group.nkey) as { row: number }[]).map((r) => r.row);
-          for (const row of later) appendError.run(message(first), row);
-          marked += later.length;
-        }
-      })();
-      return marked;
-    },
-    markAltConflicts(mode, message) {
-      altIndex();
-      const groups = db
-        .prepare('select alt from rows where alt is not null group by alt having count(*) > 1')
-        .all() as { alt: string }[];
-      const members = db.prepare('select row, alt_value from rows where alt = ? order by row');
-      let marked = 0;
-      db.transaction(() => {
-        for (const group of groups) {
-          const [first, ...later] = members.all(group.alt) as { row: number; alt_value: string | null }[];
-          for (const other of later) {
-            if (mode === 'consistent' && other.alt_value === first.alt_value) continue;
-            appendError.run(message(first.row, first.alt_value ?? ''), other.row);
-            marked++;
-          }
-        }
-      })();
-      return marked;
-    },
-    counts() {
-      const row = db.prepare('select count(*) as rows, count(error) as errors from rows').get() as {
-        rows: number;
-        errors: number;
-      };
-      return row;
-    },
+    add: (input) => insertMany(input),
+    counts: () => ({ rows, errors }),
     *validChunks(size) {
       const page = db.prepare(
         'select row, org_id as orgId, nkey as key, alt, record from rows where row > ? and error is null order by row limit ?',
       );
       let after = 0;
       for (;;) {
-        const rows = page.all(after, size) as SpoolRow[];
-        if (rows.length === 0) return;
-        yield rows;
-        after = rows[rows.length - 1].row;
+        const chunk = page.all(after, size) as SpoolRow[];
+        if (chunk.length === 0) return;
+        yield chunk;
+        after = chunk[chunk.length - 1].row;
       }
     },
     *errorRows() {
@@ -146,10 +111,10 @@ export function openSpool(dir: string): Spool {
       );
       let after = 0;
       for (;;) {
-        const rows = page.all(after) as { row: number; error: string }[];
-        if (rows.length === 0) return;
-        yield* rows;
-        after = rows[rows.length - 1].row;
+        const chunk = page.all(after) as { row: number; error: string }[];
+        if (chunk.length === 0) return;
+        yield* chunk;
+        after = chunk[chunk.length - 1].row;
       }
     },
     firstRows: (limit) =>
