@@ -177,24 +177,29 @@ export async function getLaggards(
     .where('org_id', '=', org.id);
   if (input.level) totalQuery = totalQuery.where('level', '=', input.level);
   // The lagging-orgs index (indicator, met, path) answers this page as a range, in tree order.
-  let pageQuery = db
-    .selectFrom('indicator_status as s')
+  // The page is cut from the status rows alone (a range on the lagging-orgs index), and only its rows are joined
+  // to their names: joining first made PostgreSQL hash-join every lagging village before the offset.
+  let page = db
+    .selectFrom('indicator_status')
+    .select(['org_id', 'value', 'org_level', 'org_path'])
+    .where('indicator_id', '=', indicator.id)
+    .where('met', '=', 0)
+    .where('org_path', '>=', from)
+    .where('org_path', '<', to);
+  if (input.level) page = page.where('org_level', '=', input.level);
+  const pageQuery = db
+    .selectFrom(
+      page
+        .orderBy('org_path')
+        .offset((input.page - 1) * input.pageSize)
+        .limit(input.pageSize)
+        .as('s'),
+    )
     .innerJoin('orgs as o', 'o.id', 's.org_id')
     .leftJoin('orgs as p', 'p.id', 'o.parent_id')
     .select(['s.org_id', 's.value', 's.org_level', 'o.name', 'p.name as parent_name'])
-    .where('s.indicator_id', '=', indicator.id)
-    .where('s.met', '=', 0)
-    .where('s.org_path', '>=', from)
-    .where('s.org_path', '<', to);
-  if (input.level) pageQuery = pageQuery.where('s.org_level', '=', input.level);
-  const [total, rows] = await Promise.all([
-    totalQuery.executeTakeFirstOrThrow(),
-    pageQuery
-      .orderBy('s.org_path')
-      .offset((input.page - 1) * input.pageSize)
-      .limit(input.pageSize)
-      .execute(),
-  ]);
+    .orderBy('s.org_path');
+  const [total, rows] = await Promise.all([totalQuery.executeTakeFirstOrThrow(), pageQuery.execute()]);
   const cadres = await findResponsibleCadres(
     db,
     rows.map((r) => r.org_id),

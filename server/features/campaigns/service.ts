@@ -239,7 +239,19 @@ async function loadManagedIndicator(trx: Executor, actor: Actor, id: number) {
 export async function updateIndicator(db: Db, actor: Actor, id: number, patch: Partial<IndicatorInput>) {
   const campaignId = await db.transaction().execute(async (trx) => {
     const { indicator, campaign } = await loadManagedIndicator(trx, actor, id);
-    const merged = indicatorInput.safeParse({ ...presentIndicator(indicator), ...patch });
+    const current = presentIndicator(indicator);
+    const merged = indicatorInput.safeParse({
+      name: current.name,
+      metric: current.metric,
+      channelKind: current.channelKind,
+      minContacts: current.minContacts,
+      windowStart: current.windowStart,
+      levels: current.levels,
+      types: current.types,
+      threshold: current.threshold,
+      deadline: current.deadline,
+      ...patch,
+    });
     if (!merged.success) throw invalid(merged.error.issues[0]?.message ?? '指标设置有误');
     checkDates(campaign.starts_on, campaign.ends_on, [merged.data.deadline]);
     const row = indicatorRow(campaign.id, merged.data, indicator.sort_order);
