@@ -1291,6 +1291,15 @@ test("another township's ids answer exactly like ids that do not exist", async (
         .returning('id')
         .executeTakeFirstOrThrow()
     ).id,
+    ...(await (async () => {
+      const body = { ...campaignBody('inside'), rootOrgId: tree.townA2.id };
+      const campaign = (await requester.post('/api/campaigns', body)).json<{
+        id: number;
+        indicators: { id: number }[];
+      }>();
+      return { campaign: campaign.id, indicator: campaign.indicators[0].id };
+    })()),
+    notification: await reminderFor(tree.townA2),
   };
   const ownCadre = await makeCadre(ctx, { org: tree.townA1 });
   const ownChannel = await makeChannel(ctx, { org: tree.townA1 });
@@ -1418,6 +1427,61 @@ test("another township's ids answer exactly like ids that do not exist", async (
       kind: 'job',
       request: (id) => ({ method: 'GET', url: `/api/jobs/${id}/errors.xlsx` }),
     },
+    'GET /api/campaigns/:id': { kind: 'campaign', request: (id) => ({ method: 'GET', url: `/api/campaigns/${id}` }) },
+    'PATCH /api/campaigns/:id': {
+      kind: 'campaign',
+      request: (id) => ({ method: 'PATCH', url: `/api/campaigns/${id}`, payload: { reminderDays: 3 } }),
+    },
+    'POST /api/campaigns/:id/indicators': {
+      kind: 'campaign',
+      request: (id) => ({
+        method: 'POST',
+        url: `/api/campaigns/${id}/indicators`,
+        payload: {
+          name: '开展活动',
+          metric: 'activities_held',
+          levels: ['township'],
+          types: ['committee'],
+          threshold: 1,
+        },
+      }),
+    },
+    'PATCH /api/indicators/:id': {
+      kind: 'indicator',
+      request: (id) => ({ method: 'PATCH', url: `/api/indicators/${id}`, payload: { threshold: 3 } }),
+    },
+    'DELETE /api/indicators/:id': {
+      kind: 'indicator',
+      request: (id) => ({ method: 'DELETE', url: `/api/indicators/${id}` }),
+    },
+    'GET /api/campaigns/:id/dashboard': {
+      kind: 'campaign',
+      request: (id) => ({ method: 'GET', url: `/api/campaigns/${id}/dashboard?orgId=${tree.townA1.id}` }),
+    },
+    'GET /api/campaigns/:id/laggards': {
+      kind: 'campaign',
+      request: (id) => ({ method: 'GET', url: `/api/campaigns/${id}/laggards?orgId=${tree.townA1.id}&indicatorId=1` }),
+    },
+    'GET /api/campaigns/:id/rollup.xlsx': {
+      kind: 'campaign',
+      request: (id) => ({ method: 'GET', url: `/api/campaigns/${id}/rollup.xlsx?orgId=${tree.townA1.id}` }),
+    },
+    'GET /api/campaigns/:id/plans': {
+      kind: 'campaign',
+      request: (id) => ({ method: 'GET', url: `/api/campaigns/${id}/plans?orgId=${tree.townA1.id}` }),
+    },
+    'PUT /api/campaigns/:id/plans': {
+      kind: 'campaign',
+      request: (id) => ({
+        method: 'PUT',
+        url: `/api/campaigns/${id}/plans`,
+        payload: { rows: [{ orgId: tree.townA1.id, planned: 3 }] },
+      }),
+    },
+    'POST /api/notifications/:id/read': {
+      kind: 'notification',
+      request: (id) => ({ method: 'POST', url: `/api/notifications/${id}/read` }),
+    },
   };
   // Ids inside bodies and query strings point at objects too.
   const otherProbes: Record<string, Probe> = {
@@ -1450,6 +1514,26 @@ test("another township's ids answer exactly like ids that do not exist", async (
       request: (id) => ({ method: 'PATCH', url: `/api/users/${ownUser.id}`, payload: { orgId: id } }),
     },
     'GET /api/users?orgId': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/users?orgId=${id}` }) },
+    'POST /api/campaigns rootOrgId': {
+      kind: 'org',
+      request: (id) => ({
+        method: 'POST',
+        url: '/api/campaigns',
+        payload: { ...campaignBody('inside'), rootOrgId: id },
+      }),
+    },
+    'GET /api/campaigns/:id/dashboard orgId': {
+      kind: 'org',
+      request: (id) => ({ method: 'GET', url: `/api/campaigns/${campaigns.inside.id}/dashboard?orgId=${id}` }),
+    },
+    'PUT /api/campaigns/:id/plans orgId': {
+      kind: 'org',
+      request: (id) => ({
+        method: 'PUT',
+        url: `/api/campaigns/${campaigns.inside.id}/plans`,
+        payload: { rows: [{ orgId: id, planned: 2 }] },
+      }),
+    },
     'POST /api/cadres orgId': {
       kind: 'org',
       request: (id) => ({
