@@ -155,12 +155,17 @@ export function labelsOf<K extends string>(columns: readonly TemplateColumn<K>[]
   return Object.fromEntries(columns.map((c) => [c.key, c.header])) as Record<K, string>;
 }
 
-/** What a preview shows of a cell: its text, a valid phone masked (the rest as typed, it is the uploader's own). */
-export function displayCell(value: CellValue | undefined, kind: 'text' | 'phone' = 'text'): string {
+/**
+ * What a preview or a report shows of a cell. A phone that is a valid number is masked (138****1234). A wrong one
+ * is what needs fixing: the uploader's own error report shows it as typed ('typed-phone'); the preview, which
+ * anyone who sees the org may read, masks its middle too ('phone').
+ */
+export function displayCell(value: CellValue | undefined, kind: 'text' | 'phone' | 'typed-phone' = 'text'): string {
   if (value === undefined) return '';
-  if (kind === 'phone') {
-    const phone = cellPhone(value);
-    if (phone && 'phone' in phone) return maskPhone(phone.phone);
-  }
-  return cellText(value);
+  if (kind === 'text') return cellText(value);
+  const phone = cellPhone(value);
+  if (phone && 'phone' in phone) return maskPhone(phone.phone);
+  const text = cellText(value);
+  if (kind === 'typed-phone') return text;
+  return text.length >= 7 ? `${text.slice(0, 3)}****${text.slice(-2)}` : text.replace(/\d/g, '*');
 }

@@ -220,6 +220,9 @@ test('a sheet with bad rows: nothing applied, row-level Chinese errors, and an e
     '第 11 行：所属组织“610101001999”不存在或不在本次导入的组织范围内',
   ]);
   assert.ok(job.abilities.downloadErrors);
+  // The preview is read by whoever sees the org: a wrong phone is masked there too, unlike in the uploader's report.
+  assert.equal(result(job).preview.find((p) => p.row === 3)?.values.phone, '137****00');
+  assert.deepEqual(result(job).preview.find((p) => p.row === 3)?.action, 'error');
 
   const report = await county.get(`/api/jobs/${job.id}/errors.xlsx`);
   assert.equal(report.statusCode, 200);

@@ -38,7 +38,7 @@ export async function writeErrorReport(
       if (next.done) break;
       if (next.value.row !== row.rowNumber) continue;
       sheet.addRow([
-        ...table.columns.map((c) => displayCell(row.values[c.key], phoneColumns.has(c.key) ? 'phone' : 'text')),
+        ...table.columns.map((c) => displayCell(row.values[c.key], phoneColumns.has(c.key) ? 'typed-phone' : 'text')),
         `第 ${row.rowNumber} 行：${next.value.error}`,
       ]);
       written++;
