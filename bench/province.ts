@@ -31,6 +31,8 @@ export type ProvinceOptions = {
   /** Overrides the share of townships whose channels are generated (default: scale). */
   channelScale?: number;
   seed?: number;
+  /** Townships whose ledger is filled in whatever the draw (the demo fills in its county's). */
+  alwaysCover?: (township: { stat_code: string | null }) => boolean;
   /** The day the ledger is "as of": dates of readings and contacts lie before it (default: today in China). */
   asOf?: string;
   people?: Partial<PeopleSettings>;
@@ -167,7 +169,10 @@ export async function generateProvince(
   const coverage = new Map(
     tree.townships.map((t) => [
       t.org.id,
-      { people: peopleDraw.next() < contactScale, channels: channelDraw.next() < channelScale },
+      {
+        people: peopleDraw.next() < contactScale || (options.alwaysCover?.(t.org) ?? false),
+        channels: channelDraw.next() < channelScale || (options.alwaysCover?.(t.org) ?? false),
+      },
     ]),
   );
 

@@ -16,7 +16,8 @@ if (generated) {
     `\n  首次启动：已创建系统管理员 admin，初始密码（仅显示这一次，首次登录须修改）：\n\n      ${generated}\n\n`,
   );
 }
-if (process.argv.includes('--demo')) await loadDemo(handle.db, (line) => process.stdout.write(`${line}\n`));
+if (process.argv.includes('--demo'))
+  await loadDemo(handle.db, app.keyring, (line) => process.stdout.write(`${line}\n`));
 
 const scheduler = startScheduler(handle.db, config, app.log);
 
