@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Entry } from 'yauzl';
 import { AppError } from '../http/errors.js';
 import { notWorkbook, openGuardedZip, defaultZipLimits, type GuardedZip, type ZipLimits } from './zip-guard.js';
+import { arrayView, sharedStringStore, sharedStringText } from './shared-strings.js';
 import type { CellValue } from './values.js';
 
 /** One row of a sheet: its 1-based number as Excel shows it and its cells by 0-based column. */
@@ -19,6 +20,8 @@ export type RawSheet = { name: string; rows: AsyncGenerator<RawRow> };
  */
 type WorksheetReader = ExcelJS.stream.xlsx.WorksheetReader & { name: string; state?: string };
 type ReaderInternals = {
+  options: { sharedStrings: string };
+  sharedStrings?: string[];
   workbookRels?: { Id: string; Target: string }[];
   model?: { sheets?: { name: string; rId: string; state?: string }[] };
   _parseRels(stream: Readable): Promise<void>;
@@ -97,7 +100,7 @@ export async function* readXlsxSheets(file: string, limits: ZipLimits = defaultZ
 async function* workbookSheets(zip: GuardedZip, file: string, opened: Readable[]): AsyncGenerator<RawSheet> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     worksheets: 'emit',
-    sharedStrings: 'cache',
+    sharedStrings: 'cache', // replaced by a compact store below
     styles: 'cache', // dates are numbers with a date format: without the styles they would stay numbers
     hyperlinks: 'ignore',
     entries: 'ignore',
@@ -110,9 +113,13 @@ async function* workbookSheets(zip: GuardedZip, file: string, opened: Readable[]
   if (styles) await reader._parseStyles(await textStream(zip, styles));
   const sharedStrings = part('xl/sharedStrings.xml');
   if (sharedStrings) {
-    // 'cache' fills reader.sharedStrings and yields nothing; the generator only has to run to its end.
-    const parsing = reader._parseSharedStrings(await textStream(zip, sharedStrings));
-    while (!(await parsing.next()).done);
+    // Emitted one by one into a compact store rather than exceljs's array of strings (see shared-strings.ts).
+    const store = sharedStringStore();
+    reader.options.sharedStrings = 'emit';
+    for await (const item of reader._parseSharedStrings(await textStream(zip, sharedStrings))) {
+      store.add(sharedStringText((item as { text?: unknown }).text));
+    }
+    reader.sharedStrings = arrayView(store);
   }
   const targets = new Map((reader.workbookRels ?? []).map((rel) => [rel.Id, entryName(rel.Target)]));
   for (const sheet of reader.model?.sheets ?? []) {
