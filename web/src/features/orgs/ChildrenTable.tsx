@@ -5,6 +5,7 @@ import type { OrgListItem } from '../../../../common/orgs.js';
 import { formatCount } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
 import { useLoad } from '../../app/useLoad.js';
+import { usePaging } from '../../app/usePaging.js';
 import { orgApi } from './api.js';
 import { StatusTag } from './OrgTags.js';
 
@@ -19,7 +20,8 @@ type Props = {
 export function ChildrenTable({ orgId, version }: Props) {
   const t = useT();
   const [includeDissolved, setIncludeDissolved] = useState(false);
-  const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const paging = usePaging();
+  const { page } = paging;
 
   const { data, loading } = useLoad(
     () =>
@@ -95,7 +97,7 @@ export function ChildrenTable({ orgId, version }: Props) {
           checked={includeDissolved}
           onChange={(checked) => {
             setIncludeDissolved(checked);
-            setPage((p) => ({ ...p, current: 1 }));
+            paging.toFirstPage();
           }}
           data-testid="show-dissolved"
         />
@@ -107,16 +109,7 @@ export function ChildrenTable({ orgId, version }: Props) {
         dataSource={data?.items ?? []}
         loading={loading}
         locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('org.children.empty')} /> }}
-        pagination={{
-          current: page.current,
-          pageSize: page.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100],
-          hideOnSinglePage: false,
-          showTotal: (total) => t('common.total', { n: formatCount(total) }),
-          onChange: (current, pageSize) => setPage({ current: pageSize === page.pageSize ? current : 1, pageSize }),
-        }}
+        pagination={{ ...paging.pagination(data?.total ?? 0), hideOnSinglePage: false }}
         scroll={{ x: 'max-content' }}
       />
     </>

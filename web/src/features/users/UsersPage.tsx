@@ -1,14 +1,16 @@
 import { EditOutlined, KeyOutlined, PlusOutlined, UnlockOutlined } from '@ant-design/icons';
-import { App, Button, Card, Empty, Input, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { App, Button, Card, Input, Space, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Role } from '../../../../common/domain.js';
 import type { UserItem } from '../../../../common/users.js';
-import { formatCount, formatDateTime } from '../../app/format.js';
+import { formatDateTime } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
+import { PagedTable } from '../../app/PagedTable.js';
 import { PageHeader } from '../../app/PageHeader.js';
 import { useCurrentSession, useSession } from '../../app/session.js';
 import { useLoad } from '../../app/useLoad.js';
+import { usePaging } from '../../app/usePaging.js';
 import { OrgPicker } from '../orgs/OrgPicker.js';
 import { userApi, type UserWithPassword } from './api.js';
 import { PasswordModal } from './PasswordModal.js';
@@ -31,7 +33,8 @@ export function UsersPage() {
   const me = session.user;
   const [q, setQ] = useState('');
   const [orgId, setOrgId] = useState<number | null>(null);
-  const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const paging = usePaging();
+  const { page } = paging;
   const [editing, setEditing] = useState<UserItem | 'new' | null>(null);
   const [password, setPassword] = useState<UserWithPassword | null>(null);
   const { data, loading, reload } = useLoad(
@@ -151,7 +154,7 @@ export function UsersPage() {
               style={{ width: 260, maxWidth: '100%' }}
               onSearch={(value) => {
                 setQ(value.trim());
-                setPage((p) => ({ ...p, current: 1 }));
+                paging.toFirstPage();
               }}
             />
             {can('org.read') && (
@@ -161,27 +164,17 @@ export function UsersPage() {
                 style={{ width: 280, maxWidth: '100%' }}
                 onChange={(value) => {
                   setOrgId(value);
-                  setPage((p) => ({ ...p, current: 1 }));
+                  paging.toFirstPage();
                 }}
               />
             )}
           </div>
-          <Table<UserItem>
-            rowKey="id"
+          <PagedTable<UserItem>
             columns={columns}
-            dataSource={data?.items ?? []}
+            data={data}
             loading={loading}
-            scroll={{ x: 'max-content' }}
-            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('common.empty')} /> }}
-            pagination={{
-              current: page.current,
-              pageSize: page.pageSize,
-              total: data?.total ?? 0,
-              showSizeChanger: true,
-              pageSizeOptions: [20, 50, 100],
-              showTotal: (total) => t('common.total', { n: formatCount(total) }),
-              onChange: (current, pageSize) => setPage({ current: pageSize === page.pageSize ? current : 1, pageSize }),
-            }}
+            paging={paging}
+            emptyText={t('common.empty')}
           />
         </Card>
       </div>
