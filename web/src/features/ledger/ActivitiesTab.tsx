@@ -1,39 +1,24 @@
-import { PlusOutlined } from '@ant-design/icons';
-import {
-  Alert,
-  App,
-  Button,
-  DatePicker,
-  Empty,
-  Form,
-  Input,
-  Modal,
-  Segmented,
-  Select,
-  Space,
-  Table,
-  Tag,
-  type TableColumnsType,
-} from 'antd';
+import { Alert, App, DatePicker, Form, Input, Modal, Segmented, Select, Space, Tag, type TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { activityKinds, type ActivityItem, type ActivityKind } from '../../../../common/ledger.js';
 import { errorMessage } from '../../app/api.js';
-import { formatCount } from '../../app/format.js';
 import { applyServerErrors } from '../../app/formErrors.js';
 import { useT } from '../../app/i18n.js';
-import { useSession } from '../../app/session.js';
+import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
+import { usePaging } from '../../app/usePaging.js';
 import { OrgPicker } from '../orgs/OrgPicker.js';
 import { activityApi, type LedgerScope } from './api.js';
+import { LedgerCreateButton } from './LedgerToolbar.js';
 
 /** Activities held (主题团日, 团课 …), recorded by hand: what "activities held" indicators count. */
 export function ActivitiesTab({ orgId, orgName }: { orgId: number; orgName: string }) {
   const t = useT();
-  const { can } = useSession();
   const [scope, setScope] = useState<LedgerScope>('subtree');
   const [range, setRange] = useState<[string, string] | null>(null);
-  const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const paging = usePaging();
+  const { page } = paging;
   const [creating, setCreating] = useState(false);
   const { data, loading, reload } = useLoad(
     () =>
@@ -66,7 +51,7 @@ export function ActivitiesTab({ orgId, orgName }: { orgId: number; orgName: stri
             value={scope}
             onChange={(value) => {
               setScope(value);
-              setPage((p) => ({ ...p, current: 1 }));
+              paging.toFirstPage();
             }}
             options={[
               { value: 'subtree', label: t('ledger.scope.subtree') },
@@ -77,38 +62,19 @@ export function ActivitiesTab({ orgId, orgName }: { orgId: number; orgName: stri
             onChange={(dates) => {
               const [from, to] = dates ?? [];
               setRange(from && to ? [from.format('YYYY-MM-DD'), to.format('YYYY-MM-DD')] : null);
-              setPage((p) => ({ ...p, current: 1 }));
+              paging.toFirstPage();
             }}
           />
         </Space>
-        {can('ledger.write') && (
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => setCreating(true)}
-            data-testid="create-activity"
-          >
-            {t('activity.create')}
-          </Button>
-        )}
+        <LedgerCreateButton label={t('activity.create')} testId="create-activity" onClick={() => setCreating(true)} />
       </div>
-      <Table<ActivityItem>
+      <PagedTable<ActivityItem>
         data-testid="activities-table"
-        rowKey="id"
         columns={columns}
-        dataSource={data?.items ?? []}
+        data={data}
         loading={loading}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('activity.empty')} /> }}
-        pagination={{
-          current: page.current,
-          pageSize: page.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100],
-          showTotal: (total) => t('common.total', { n: formatCount(total) }),
-          onChange: (current, pageSize) => setPage({ current: pageSize === page.pageSize ? current : 1, pageSize }),
-        }}
+        paging={paging}
+        emptyText={t('activity.empty')}
       />
       {creating && (
         <ActivityFormModal

@@ -1,24 +1,26 @@
-import { EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Empty, Input, Segmented, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { EditOutlined } from '@ant-design/icons';
+import { Button, Input, Segmented, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import type { CadreItem } from '../../../../common/ledger.js';
 import type { CadreKind } from '../../../../common/domain.js';
 import { formatCount } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
-import { useSession } from '../../app/session.js';
+import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
+import { usePaging } from '../../app/usePaging.js';
 import { cadreApi, type CadreStatus, type LedgerScope } from './api.js';
 import { CadreFormModal } from './CadreFormModal.js';
+import { LedgerCreateButton } from './LedgerToolbar.js';
 import { PhoneText } from './PhoneText.js';
 
 /** 团干部名单 of one org (or its subtree), with the number of youth each keeps in contact with. */
 export function CadresTab({ orgId, orgName }: { orgId: number; orgName: string }) {
   const t = useT();
-  const { can } = useSession();
   const [scope, setScope] = useState<LedgerScope>('own');
   const [q, setQ] = useState<string | undefined>(undefined);
   const [status, setStatus] = useState<CadreStatus | undefined>('active');
-  const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const paging = usePaging();
+  const { page } = paging;
   const [editing, setEditing] = useState<CadreItem | 'new' | null>(null);
   const { data, loading, reload } = useLoad(
     () =>
@@ -31,7 +33,7 @@ export function CadresTab({ orgId, orgName }: { orgId: number; orgName: string }
       }),
     [orgId, scope, q, status, page.current, page.pageSize],
   );
-  const first = () => setPage((p) => ({ ...p, current: 1 }));
+  const first = paging.toFirstPage;
 
   const columns: TableColumnsType<CadreItem> = [
     { title: t('cadre.col.name'), dataIndex: 'fullName' },
@@ -109,29 +111,15 @@ export function CadresTab({ orgId, orgName }: { orgId: number; orgName: string }
             options={(['active', 'left'] as const).map((s) => ({ value: s, label: t(`cadreStatus.${s}`) }))}
           />
         </Space>
-        {can('ledger.write') && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="create-cadre">
-            {t('cadre.create')}
-          </Button>
-        )}
+        <LedgerCreateButton label={t('cadre.create')} testId="create-cadre" onClick={() => setEditing('new')} />
       </div>
-      <Table<CadreItem>
+      <PagedTable<CadreItem>
         data-testid="cadres-table"
-        rowKey="id"
         columns={columns}
-        dataSource={data?.items ?? []}
+        data={data}
         loading={loading}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('cadre.empty')} /> }}
-        pagination={{
-          current: page.current,
-          pageSize: page.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100],
-          showTotal: (total) => t('common.total', { n: formatCount(total) }),
-          onChange: (current, pageSize) => setPage({ current: pageSize === page.pageSize ? current : 1, pageSize }),
-        }}
+        paging={paging}
+        emptyText={t('cadre.empty')}
       />
       <Typography.Paragraph type="secondary" style={{ marginTop: 8, fontSize: 12 }}>
         {t('ledger.maskedHint')}

@@ -1,42 +1,31 @@
-import { CloudUploadOutlined, DownloadOutlined, EditOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
-import {
-  Button,
-  Empty,
-  Input,
-  Segmented,
-  Select,
-  Space,
-  Table,
-  Tooltip,
-  Typography,
-  type TableColumnsType,
-} from 'antd';
+import { EditOutlined, WarningOutlined } from '@ant-design/icons';
+import { Button, Input, Segmented, Select, Space, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import type { ChannelItem } from '../../../../common/ledger.js';
 import { channelKinds, channelStatuses, type ChannelKind, type ChannelStatus } from '../../../../common/domain.js';
 import { formatCount } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
-import { useSession } from '../../app/session.js';
+import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
-import { exportApi } from '../imports/api.js';
+import { usePaging } from '../../app/usePaging.js';
 import { ImportDialog } from '../imports/ImportDialog.js';
 import { channelApi, type LedgerScope } from './api.js';
 import { ChannelDrawer } from './ChannelDrawer.js';
 import { ChannelFormModal } from './ChannelFormModal.js';
 import { ChannelKindTag, ChannelStatusTag } from './labels.js';
+import { LedgerListActions } from './LedgerToolbar.js';
 
 type Filters = { q?: string; kind?: ChannelKind; status?: ChannelStatus; namingIssue?: boolean; scope: LedgerScope };
 
 /** 两群一号台账 of one org: its own channels or its whole subtree's, with filters, import and export. */
 export function ChannelsTab({ orgId, orgName }: { orgId: number; orgName: string }) {
   const t = useT();
-  const { can } = useSession();
   const [filters, setFilters] = useState<Filters>({ scope: 'subtree' });
-  const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const paging = usePaging();
+  const { page } = paging;
   const [editing, setEditing] = useState<ChannelItem | 'new' | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [importing, setImporting] = useState(false);
-  const [exporting, setExporting] = useState(false);
   // Bumped after an edit so that an open drawer shows the saved values.
   const [version, setVersion] = useState(0);
   const { data, loading, reload } = useLoad(
@@ -45,17 +34,7 @@ export function ChannelsTab({ orgId, orgName }: { orgId: number; orgName: string
   );
   const filter = (next: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...next }));
-    setPage((p) => ({ ...p, current: 1 }));
-  };
-  const exportList = async () => {
-    setExporting(true);
-    try {
-      await exportApi.download('channels', { orgId, scope: filters.scope });
-    } catch {
-      // The API client has shown the server's message.
-    } finally {
-      setExporting(false);
-    }
+    paging.toFirstPage();
   };
 
   const columns: TableColumnsType<ChannelItem> = [
@@ -172,50 +151,22 @@ export function ChannelsTab({ orgId, orgName }: { orgId: number; orgName: string
             data-testid="channels-naming"
           />
         </Space>
-        <Space wrap size={8}>
-          <Button
-            icon={<DownloadOutlined />}
-            loading={exporting}
-            onClick={() => void exportList()}
-            data-testid="channels-export"
-          >
-            {t('ledger.export')}
-          </Button>
-          {can('ledger.write') && (
-            <>
-              <Button icon={<CloudUploadOutlined />} onClick={() => setImporting(true)} data-testid="channels-import">
-                {t('import.fromExcel')}
-              </Button>
-              <Button
-                type="primary"
-                icon={<PlusOutlined />}
-                onClick={() => setEditing('new')}
-                data-testid="create-channel"
-              >
-                {t('channel.create')}
-              </Button>
-            </>
-          )}
-        </Space>
+        <LedgerListActions
+          kind="channels"
+          orgId={orgId}
+          scope={filters.scope}
+          onImport={() => setImporting(true)}
+          create={{ label: t('channel.create'), testId: 'create-channel', onClick: () => setEditing('new') }}
+        />
       </div>
-      <Table<ChannelItem>
+      <PagedTable<ChannelItem>
         data-testid="channels-table"
-        rowKey="id"
         size="middle"
         columns={columns}
-        dataSource={data?.items ?? []}
+        data={data}
         loading={loading}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('channel.empty')} /> }}
-        pagination={{
-          current: page.current,
-          pageSize: page.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100],
-          showTotal: (total) => t('common.total', { n: formatCount(total) }),
-          onChange: (current, pageSize) => setPage({ current: pageSize === page.pageSize ? current : 1, pageSize }),
-        }}
+        paging={paging}
+        emptyText={t('channel.empty')}
       />
       {editing !== null && (
         <ChannelFormModal

@@ -1,17 +1,17 @@
-import { DownloadOutlined, CloudUploadOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Empty, Input, Segmented, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { EditOutlined } from '@ant-design/icons';
+import { Button, Input, Segmented, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import type { ContactItem } from '../../../../common/ledger.js';
 import { contactCategories, type ContactCategory } from '../../../../common/domain.js';
-import { formatCount } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
-import { useSession } from '../../app/session.js';
+import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
-import { exportApi } from '../imports/api.js';
+import { usePaging } from '../../app/usePaging.js';
 import { ImportDialog } from '../imports/ImportDialog.js';
 import { contactApi, type LedgerScope } from './api.js';
 import { ContactDrawer } from './ContactDrawer.js';
 import { ContactFormModal } from './ContactFormModal.js';
+import { LedgerListActions } from './LedgerToolbar.js';
 import { PhoneText } from './PhoneText.js';
 
 type Filters = { scope: LedgerScope; q?: string; phone?: string; category?: ContactCategory };
@@ -19,30 +19,19 @@ type Filters = { scope: LedgerScope; q?: string; phone?: string; category?: Cont
 /** The "1 cadre + N youth" contact ledger: young people, whom they are in contact with, when last. */
 export function ContactsTab({ orgId, orgName }: { orgId: number; orgName: string }) {
   const t = useT();
-  const { can } = useSession();
   const [filters, setFilters] = useState<Filters>({ scope: 'subtree' });
-  const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const paging = usePaging();
+  const { page } = paging;
   const [editing, setEditing] = useState<ContactItem | 'new' | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [importing, setImporting] = useState(false);
-  const [exporting, setExporting] = useState(false);
   const { data, loading, reload } = useLoad(
     () => contactApi.list({ orgId, ...filters, page: page.current, pageSize: page.pageSize }),
     [orgId, filters, page.current, page.pageSize],
   );
   const filter = (next: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...next }));
-    setPage((p) => ({ ...p, current: 1 }));
-  };
-  const exportList = async () => {
-    setExporting(true);
-    try {
-      await exportApi.download('contacts', { orgId, scope: filters.scope });
-    } catch {
-      // The API client has shown the server's message.
-    } finally {
-      setExporting(false);
-    }
+    paging.toFirstPage();
   };
 
   const columns: TableColumnsType<ContactItem> = [
@@ -145,49 +134,21 @@ export function ContactsTab({ orgId, orgName }: { orgId: number; orgName: string
             options={contactCategories.map((c) => ({ value: c, label: t(`contactCategory.${c}`) }))}
           />
         </Space>
-        <Space wrap size={8}>
-          <Button
-            icon={<DownloadOutlined />}
-            loading={exporting}
-            onClick={() => void exportList()}
-            data-testid="contacts-export"
-          >
-            {t('ledger.export')}
-          </Button>
-          {can('ledger.write') && (
-            <>
-              <Button icon={<CloudUploadOutlined />} onClick={() => setImporting(true)} data-testid="contacts-import">
-                {t('import.fromExcel')}
-              </Button>
-              <Button
-                type="primary"
-                icon={<PlusOutlined />}
-                onClick={() => setEditing('new')}
-                data-testid="create-contact"
-              >
-                {t('contact.create')}
-              </Button>
-            </>
-          )}
-        </Space>
+        <LedgerListActions
+          kind="contacts"
+          orgId={orgId}
+          scope={filters.scope}
+          onImport={() => setImporting(true)}
+          create={{ label: t('contact.create'), testId: 'create-contact', onClick: () => setEditing('new') }}
+        />
       </div>
-      <Table<ContactItem>
+      <PagedTable<ContactItem>
         data-testid="contacts-table"
-        rowKey="id"
         columns={columns}
-        dataSource={data?.items ?? []}
+        data={data}
         loading={loading}
-        scroll={{ x: 'max-content' }}
-        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('contact.empty')} /> }}
-        pagination={{
-          current: page.current,
-          pageSize: page.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [20, 50, 100],
-          showTotal: (total) => t('common.total', { n: formatCount(total) }),
-          onChange: (current, pageSize) => setPage({ current: pageSize === page.pageSize ? current : 1, pageSize }),
-        }}
+        paging={paging}
+        emptyText={t('contact.empty')}
       />
       {editing !== null && (
         <ContactFormModal
