@@ -77,6 +77,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const staleMs = options.staleMs ?? 120_000;
   const maxAttempts = options.maxAttempts ?? 3;
+  const sweepMs = Math.min(30_000, staleMs / 4);
   const instance = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   const handlers = new Map<string, JobHandler>();
   let started = false;
@@ -93,7 +94,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     timer.unref();
   };
 
+  /** Dead workers' jobs back to the queue: at start, then at most every sweepMs (it is two UPDATEs). */
+  let lastSweep = 0;
   async function sweep(): Promise<void> {
+    if (Date.now() - lastSweep < sweepMs) return;
+    lastSweep = Date.now();
     const staleBefore = new Date(Date.now() - staleMs).toISOString();
     const { requeued, failed } = await requeueStaleJobs(db, { instance, staleBefore, maxAttempts });
     if (requeued + failed > 0) log.info({ requeued, failed }, 'stale jobs recovered');
