@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Role } from '../common/domain.js';
+import type { Db } from '../server/db/schema.js';
 import { hashPassword } from '../server/features/auth/passwords.js';
 import { importDivisions } from '../server/features/orgs/import-divisions.js';
 import { accountRow, insertUser } from '../server/features/users/repo.js';
@@ -24,6 +25,14 @@ export const lantianStatCode = '610122000000';
 
 export type SeededOrg = { id: number; name: string; shortName: string | null };
 export type SeededUser = { username: string; password: string };
+
+/** What a test may add to the data directory before the server starts: more users, found orgs. */
+export type SeedContext = {
+  db: Db;
+  orgs: E2eServer['orgs'];
+  /** An account with the e2e password, not asked to change it. */
+  addUser: (username: string, displayName: string, role: Role, orgId: number | null) => Promise<SeededUser>;
+};
 
 export type E2eServer = {
   url: string;
@@ -48,7 +57,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function prepareData(dataDir: string, withUsers: boolean): Promise<Pick<E2eServer, 'orgs' | 'users'>> {
+async function prepareData(
+  dataDir: string,
+  withUsers: boolean,
+  seed: ((context: SeedContext) => Promise<void>) | undefined,
+): Promise<Pick<E2eServer, 'orgs' | 'users'>> {
   const handle = await openMigratedDatabase({ databaseUrl: null, dataDir });
   try {
     const db = handle.db;
@@ -75,20 +88,19 @@ async function prepareData(dataDir: string, withUsers: boolean): Promise<Pick<E2
     const zhouzhiTownship = { id: township.id, name: township.name, shortName: township.short_name };
 
     const users: E2eServer['users'] = {};
+    const passwordHash = await hashPassword(e2ePassword);
+    const add = async (username: string, displayName: string, role: Role, orgId: number | null) => {
+      await insertUser(db, accountRow({ username, displayName, role, orgId, passwordHash, mustChangePassword: false }));
+      return { username, password: e2ePassword };
+    };
     if (withUsers) {
-      const passwordHash = await hashPassword(e2ePassword);
-      const add = async (username: string, displayName: string, role: Role, orgId: number | null) => {
-        await insertUser(
-          db,
-          accountRow({ username, displayName, role, orgId, passwordHash, mustChangePassword: false }),
-        );
-        return { username, password: e2ePassword };
-      };
       users.zhouzhiAdmin = await add('zhouzhi', '周至县团委管理员', 'org_admin', zhouzhi.id);
       users.lantianAdmin = await add('lantian', '蓝田县团委管理员', 'org_admin', lantian.id);
       users.auditor = await add('auditor', '审计管理员', 'audit_admin', null);
     }
-    return { orgs: { zhouzhi, lantian, zhouzhiTownship }, users };
+    const orgs = { zhouzhi, lantian, zhouzhiTownship };
+    await seed?.({ db, orgs, addUser: add });
+    return { orgs, users };
   } finally {
     await handle.close();
   }
@@ -123,7 +135,9 @@ function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
   });
 }
 
-export async function startServer(options: { users?: boolean } = {}): Promise<E2eServer> {
+export async function startServer(
+  options: { users?: boolean; seed?: (context: SeedContext) => Promise<void> } = {},
+): Promise<E2eServer> {
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'web', 'index.html'))) {
     throw new Error('dist/web/index.html is missing: run `npm run build` before the browser tests');
   }
@@ -135,7 +149,7 @@ export async function startServer(options: { users?: boolean } = {}): Promise<E2
     removeDataDir();
   };
   try {
-    const seeded = await prepareData(dataDir, options.users ?? true);
+    const seeded = await prepareData(dataDir, options.users ?? true, options.seed);
     // A snapshot of the build: a rebuild of dist/web while the tests run cannot pull the assets from under them.
     const webDir = path.join(dataDir, 'web');
     fs.cpSync(path.join(repoRoot, 'dist', 'web'), webDir, { recursive: true });
