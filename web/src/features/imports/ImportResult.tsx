@@ -62,12 +62,13 @@ export function ImportResult({ job }: { job: JobItem }) {
           style={{ marginBottom: 16 }}
         />
       )}
-      {result && <ResultDetails result={result} />}
+      {result && <ResultDetails result={result} applied={job.status === 'done' && !result.dryRun} />}
     </div>
   );
 }
 
-function ResultDetails({ result }: { result: Result }) {
+/** Counts of a dry run or a refused run say what the file would do, not what was done. */
+function ResultDetails({ result, applied }: { result: Result; applied: boolean }) {
   const t = useT();
   return (
     <>
@@ -75,7 +76,9 @@ function ResultDetails({ result }: { result: Result }) {
         {countKeys.map((key) => (
           <Col key={key} flex="1 0 96px">
             <Statistic
-              title={t(`import.count.${key}`)}
+              title={t(
+                applied || key === 'rows' || key === 'errors' ? `import.count.${key}` : `import.wouldCount.${key}`,
+              )}
               value={result.counts[key]}
               styles={key === 'errors' && result.counts.errors > 0 ? { content: { color: '#ff4d4f' } } : undefined}
               data-testid={`import-count-${key}`}
@@ -110,7 +113,7 @@ function ResultDetails({ result }: { result: Result }) {
                   dataSource={result.errors}
                   renderItem={(message) => <List.Item>{message}</List.Item>}
                   footer={
-                    result.errorReport ? (
+                    result.errorReport && result.errors.length < result.counts.errors ? (
                       <Typography.Text type="secondary">{t('import.moreInReport')}</Typography.Text>
                     ) : undefined
                   }
