@@ -99,6 +99,33 @@ test('the built-in template is the seed programme, exactly', async () => {
   ]);
 });
 
+test('the template started after 30 September is next year’s programme; a period too short for it is refused in Chinese', async () => {
+  const late = await provinceAdmin.post('/api/campaigns', {
+    rootOrgId: tree.countyB.id,
+    name: '下一年度微信体系建设',
+    startsOn: '2026-12-01',
+    endsOn: '2027-11-30',
+    template: 'rural_wechat',
+  });
+  assert.equal(late.statusCode, 201, late.body);
+  assert.deepEqual(
+    late.json<{ indicators: { deadline: string }[] }>().indicators.map((i) => i.deadline),
+    ['2027-09-30', '2027-09-30', '2027-09-30', '2027-10-31'],
+  );
+  const short = await provinceAdmin.post('/api/campaigns', {
+    rootOrgId: tree.countyB.id,
+    name: '期限太短的任务',
+    startsOn: '2026-12-01',
+    endsOn: '2026-12-31',
+    template: 'rural_wechat',
+  });
+  assert.equal(short.statusCode, 400);
+  assert.match(
+    short.json<{ error: { message: string } }>().error.message,
+    /截止日期 2027-09-30 应在工作任务的起止日期/,
+  );
+});
+
 test('ten tuanqing groups turn a township green, and the county, city and province see it at once', async () => {
   await insertChannels(ctx, tree.townA1, 'tuanqing_group', 9);
   let county = await dashboard(tree.countyA.id);

@@ -124,13 +124,18 @@ function checkDates(startsOn: string, endsOn: string, deadlines: (string | null 
   }
 }
 
+/** The programme's year: the one whose first deadline (30 September) is still ahead of the start date. */
+function templateYear(startsOn: string): number {
+  const year = Number(startsOn.slice(0, 4));
+  return startsOn <= `${year}-09-30` ? year : year + 1;
+}
+
 export async function createCampaign(db: Db, actor: Actor, body: CreateCampaignBody): Promise<CampaignDetail> {
   const id = await db.transaction().execute(async (trx) => {
     const root = await loadVisibleOrg(trx, actor, body.rootOrgId);
     if (root.status !== 'active') throw invalid('已撤销的组织不能发起工作任务');
     const indicators =
-      body.indicators ??
-      (body.template === 'rural_wechat' ? ruralWechatIndicators(Number(body.startsOn.slice(0, 4))) : []);
+      body.indicators ?? (body.template === 'rural_wechat' ? ruralWechatIndicators(templateYear(body.startsOn)) : []);
     checkDates(
       body.startsOn,
       body.endsOn,
