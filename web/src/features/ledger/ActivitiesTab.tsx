@@ -1,16 +1,15 @@
-import { Alert, App, DatePicker, Form, Input, Modal, Segmented, Select, Space, Tag, type TableColumnsType } from 'antd';
+import { App, DatePicker, Form, Input, Segmented, Select, Space, Tag, type TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { activityKinds, type ActivityItem, type ActivityKind } from '../../../../common/ledger.js';
-import { errorMessage } from '../../app/api.js';
-import { applyServerErrors } from '../../app/formErrors.js';
+import { FormModal } from '../../app/FormModal.js';
 import { useT } from '../../app/i18n.js';
 import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
 import { usePaging } from '../../app/usePaging.js';
-import { OrgPicker } from '../orgs/OrgPicker.js';
 import { activityApi, type LedgerScope } from './api.js';
 import { LedgerCreateButton } from './LedgerToolbar.js';
+import { OrgField } from './OrgField.js';
 
 /** Activities held (主题团日, 团课 …), recorded by hand: what "activities held" indicators count. */
 export function ActivitiesTab({ orgId, orgName }: { orgId: number; orgName: string }) {
@@ -104,74 +103,50 @@ function ActivityFormModal({
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (values: Values) => {
-    setSaving(true);
-    setError(null);
-    try {
-      await activityApi.create(
-        {
-          orgId: values.orgId,
-          title: values.title.trim(),
-          kind: values.kind,
-          heldOn: values.heldOn.format('YYYY-MM-DD'),
-        },
-        { quiet: true },
-      );
-      void message.success(t('activity.created'));
-      onDone();
-    } catch (err) {
-      if (!applyServerErrors(form, err, ['orgId', 'title', 'kind', 'heldOn'])) setError(errorMessage(err));
-    } finally {
-      setSaving(false);
-    }
+  const save = async (values: Values) => {
+    await activityApi.create(
+      {
+        orgId: values.orgId,
+        title: values.title.trim(),
+        kind: values.kind,
+        heldOn: values.heldOn.format('YYYY-MM-DD'),
+      },
+      { quiet: true },
+    );
+    void message.success(t('activity.created'));
+    onDone();
   };
   return (
-    <Modal
-      open
+    <FormModal<Values>
+      form={form}
       title={t('activity.create')}
-      okText={t('common.save')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={onClose}
       width={520}
-      okButtonProps={{ 'data-testid': 'activity-submit' }}
+      submitTestId="activity-submit"
+      initialValues={{ orgId: defaultOrg.id, kind: 'theme_day', heldOn: dayjs() }}
+      fields={['orgId', 'title', 'kind', 'heldOn']}
+      onSave={save}
+      onCancel={onClose}
     >
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        initialValues={{ orgId: defaultOrg.id, kind: 'theme_day', heldOn: dayjs() }}
-        onFinish={(v) => void submit(v)}
+      <OrgField initialName={defaultOrg.name} />
+      <Form.Item
+        name="title"
+        label={t('activity.col.title')}
+        rules={[{ required: true, whitespace: true, message: t('activity.titleRequired') }]}
       >
-        <Form.Item
-          name="orgId"
-          label={t('ledger.field.org')}
-          rules={[{ required: true, message: t('ledger.field.orgRequired') }]}
-        >
-          <OrgPicker initialName={defaultOrg.name} allowClear={false} style={{ width: '100%' }} />
+        <Input maxLength={100} data-testid="activity-title" />
+      </Form.Item>
+      <div className="tj-form-row">
+        <Form.Item name="kind" label={t('activity.col.kind')} style={{ flex: 1 }}>
+          <Select options={activityKinds.map((k) => ({ value: k, label: t(`activityKind.${k}`) }))} />
         </Form.Item>
         <Form.Item
-          name="title"
-          label={t('activity.col.title')}
-          rules={[{ required: true, whitespace: true, message: t('activity.titleRequired') }]}
+          name="heldOn"
+          label={t('activity.col.heldOn')}
+          rules={[{ required: true, message: t('ledger.dateRequired') }]}
         >
-          <Input maxLength={100} data-testid="activity-title" />
+          <DatePicker allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
         </Form.Item>
-        <div className="tj-form-row">
-          <Form.Item name="kind" label={t('activity.col.kind')} style={{ flex: 1 }}>
-            <Select options={activityKinds.map((k) => ({ value: k, label: t(`activityKind.${k}`) }))} />
-          </Form.Item>
-          <Form.Item
-            name="heldOn"
-            label={t('activity.col.heldOn')}
-            rules={[{ required: true, message: t('ledger.dateRequired') }]}
-          >
-            <DatePicker allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
-          </Form.Item>
-        </div>
-      </Form>
-    </Modal>
+      </div>
+    </FormModal>
   );
 }

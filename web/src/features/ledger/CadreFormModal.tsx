@@ -1,12 +1,10 @@
-import { Alert, App, AutoComplete, Form, Input, Modal, Select } from 'antd';
-import { useState } from 'react';
+import { App, AutoComplete, Form, Input, Select } from 'antd';
 import type { CadreItem } from '../../../../common/ledger.js';
 import { cadreKinds, type CadreKind } from '../../../../common/domain.js';
-import { errorMessage } from '../../app/api.js';
-import { applyServerErrors } from '../../app/formErrors.js';
+import { FormModal } from '../../app/FormModal.js';
 import { useT } from '../../app/i18n.js';
-import { OrgPicker } from '../orgs/OrgPicker.js';
 import { cadreApi, type CadreStatus, type UpdateCadre } from './api.js';
+import { OrgField } from './OrgField.js';
 
 type Values = { orgId: number; fullName: string; post: string; kind: CadreKind; phone: string; status: CadreStatus };
 
@@ -27,8 +25,6 @@ export function CadreFormModal({ cadre, defaultOrg, onClose, onDone }: Props) {
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   const initialValues: Partial<Values> = cadre
     ? {
@@ -41,111 +37,85 @@ export function CadreFormModal({ cadre, defaultOrg, onClose, onDone }: Props) {
       }
     : { orgId: defaultOrg.id, kind: 'part_time', post: '书记', phone: '' };
 
-  const submit = async (values: Values) => {
-    setSaving(true);
-    setError(null);
+  const save = async (values: Values) => {
     const phone = values.phone.trim();
-    try {
-      if (cadre) {
-        const patch: UpdateCadre = {};
-        if (values.orgId !== cadre.orgId) patch.orgId = values.orgId;
-        if (values.fullName.trim() !== cadre.fullName) patch.fullName = values.fullName.trim();
-        if (values.post.trim() !== cadre.post) patch.post = values.post.trim();
-        if (values.kind !== cadre.kind) patch.kind = values.kind;
-        if (values.status !== cadre.status) patch.status = values.status;
-        if (phone) patch.phone = phone;
-        if (Object.keys(patch).length === 0) {
-          onClose();
-          return;
-        }
-        await cadreApi.update(cadre.id, patch, { quiet: true });
-        void message.success(t('ledger.saved'));
-      } else {
-        const created = await cadreApi.create(
-          {
-            orgId: values.orgId,
-            fullName: values.fullName.trim(),
-            post: values.post.trim(),
-            kind: values.kind,
-            phone: phone || null,
-          },
-          { quiet: true },
-        );
-        void message.success(t('cadre.created', { name: created.fullName }));
+    if (cadre) {
+      const patch: UpdateCadre = {};
+      if (values.orgId !== cadre.orgId) patch.orgId = values.orgId;
+      if (values.fullName.trim() !== cadre.fullName) patch.fullName = values.fullName.trim();
+      if (values.post.trim() !== cadre.post) patch.post = values.post.trim();
+      if (values.kind !== cadre.kind) patch.kind = values.kind;
+      if (values.status !== cadre.status) patch.status = values.status;
+      if (phone) patch.phone = phone;
+      if (Object.keys(patch).length === 0) {
+        onClose();
+        return;
       }
-      onDone();
-    } catch (err) {
-      if (!applyServerErrors(form, err, ['orgId', 'fullName', 'post', 'kind', 'phone', 'status']))
-        setError(errorMessage(err));
-    } finally {
-      setSaving(false);
+      await cadreApi.update(cadre.id, patch, { quiet: true });
+      void message.success(t('ledger.saved'));
+    } else {
+      const created = await cadreApi.create(
+        {
+          orgId: values.orgId,
+          fullName: values.fullName.trim(),
+          post: values.post.trim(),
+          kind: values.kind,
+          phone: phone || null,
+        },
+        { quiet: true },
+      );
+      void message.success(t('cadre.created', { name: created.fullName }));
     }
+    onDone();
   };
 
   return (
-    <Modal
-      open
+    <FormModal<Values>
+      form={form}
       title={cadre ? t('cadre.editTitle') : t('cadre.create')}
-      okText={t('common.save')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={onClose}
       width={520}
-      okButtonProps={{ 'data-testid': 'cadre-submit' }}
+      submitTestId="cadre-submit"
+      initialValues={initialValues}
+      fields={['orgId', 'fullName', 'post', 'kind', 'phone', 'status']}
+      onSave={save}
+      onCancel={onClose}
     >
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form<Values> form={form} layout="vertical" initialValues={initialValues} onFinish={(v) => void submit(v)}>
+      <OrgField initialName={cadre ? cadre.orgName : defaultOrg.name} />
+      <div className="tj-form-row">
         <Form.Item
-          name="orgId"
-          label={t('ledger.field.org')}
-          rules={[{ required: true, message: t('ledger.field.orgRequired') }]}
+          name="fullName"
+          label={t('cadre.col.name')}
+          rules={[{ required: true, whitespace: true, message: t('cadre.nameRequired') }]}
+          style={{ flex: 1 }}
         >
-          <OrgPicker
-            initialName={cadre ? cadre.orgName : defaultOrg.name}
-            allowClear={false}
-            style={{ width: '100%' }}
-          />
+          <Input maxLength={50} data-testid="cadre-name" />
         </Form.Item>
-        <div className="tj-form-row">
-          <Form.Item
-            name="fullName"
-            label={t('cadre.col.name')}
-            rules={[{ required: true, whitespace: true, message: t('cadre.nameRequired') }]}
-            style={{ flex: 1 }}
-          >
-            <Input maxLength={50} data-testid="cadre-name" />
-          </Form.Item>
-          <Form.Item
-            name="post"
-            label={t('cadre.col.post')}
-            rules={[{ required: true, whitespace: true, message: t('cadre.postRequired') }]}
-            style={{ flex: 1 }}
-          >
-            <AutoComplete options={posts.map((p) => ({ value: p }))} maxLength={30} />
-          </Form.Item>
-        </div>
-        <div className="tj-form-row">
-          <Form.Item name="kind" label={t('cadre.col.kind')} style={{ flex: 1 }}>
-            <Select options={cadreKinds.map((k) => ({ value: k, label: t(`cadreKind.${k}`) }))} />
-          </Form.Item>
-          {cadre && (
-            <Form.Item name="status" label={t('cadre.col.status')} style={{ flex: 1 }}>
-              <Select
-                options={(['active', 'left'] as const).map((s) => ({ value: s, label: t(`cadreStatus.${s}`) }))}
-              />
-            </Form.Item>
-          )}
-        </div>
         <Form.Item
-          name="phone"
-          label={t('ledger.col.phone')}
-          extra={
-            cadre ? t('ledger.phoneKeep', { masked: cadre.phoneMasked ?? t('common.none') }) : t('ledger.phoneHelp')
-          }
+          name="post"
+          label={t('cadre.col.post')}
+          rules={[{ required: true, whitespace: true, message: t('cadre.postRequired') }]}
+          style={{ flex: 1 }}
         >
-          <Input maxLength={30} inputMode="tel" autoComplete="off" data-testid="cadre-phone" />
+          <AutoComplete options={posts.map((p) => ({ value: p }))} maxLength={30} />
         </Form.Item>
-      </Form>
-    </Modal>
+      </div>
+      <div className="tj-form-row">
+        <Form.Item name="kind" label={t('cadre.col.kind')} style={{ flex: 1 }}>
+          <Select options={cadreKinds.map((k) => ({ value: k, label: t(`cadreKind.${k}`) }))} />
+        </Form.Item>
+        {cadre && (
+          <Form.Item name="status" label={t('cadre.col.status')} style={{ flex: 1 }}>
+            <Select options={(['active', 'left'] as const).map((s) => ({ value: s, label: t(`cadreStatus.${s}`) }))} />
+          </Form.Item>
+        )}
+      </div>
+      <Form.Item
+        name="phone"
+        label={t('ledger.col.phone')}
+        extra={cadre ? t('ledger.phoneKeep', { masked: cadre.phoneMasked ?? t('common.none') }) : t('ledger.phoneHelp')}
+      >
+        <Input maxLength={30} inputMode="tel" autoComplete="off" data-testid="cadre-phone" />
+      </Form.Item>
+    </FormModal>
   );
 }

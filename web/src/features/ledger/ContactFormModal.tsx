@@ -1,12 +1,10 @@
-import { Alert, App, Form, Input, Modal, Select } from 'antd';
-import { useState } from 'react';
+import { App, Form, Input, Select } from 'antd';
 import type { ContactItem } from '../../../../common/ledger.js';
 import { contactCategories, type ContactCategory } from '../../../../common/domain.js';
-import { errorMessage } from '../../app/api.js';
-import { applyServerErrors } from '../../app/formErrors.js';
+import { FormModal } from '../../app/FormModal.js';
 import { useT } from '../../app/i18n.js';
-import { OrgPicker } from '../orgs/OrgPicker.js';
 import { contactApi, type UpdateContact } from './api.js';
+import { OrgField } from './OrgField.js';
 
 type Values = {
   orgId: number;
@@ -29,8 +27,6 @@ export function ContactFormModal({ contact, defaultOrg, onClose, onDone }: Props
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
   const initialValues: Partial<Values> = contact
     ? {
@@ -43,99 +39,77 @@ export function ContactFormModal({ contact, defaultOrg, onClose, onDone }: Props
       }
     : { orgId: defaultOrg.id, category: 'returnee', phone: '', village: '', note: '' };
 
-  const submit = async (values: Values) => {
-    setSaving(true);
-    setError(null);
-    try {
-      if (contact) {
-        const patch: UpdateContact = {};
-        if (values.orgId !== contact.orgId) patch.orgId = values.orgId;
-        if (values.fullName.trim() !== contact.fullName) patch.fullName = values.fullName.trim();
-        if (values.phone.trim()) patch.phone = values.phone.trim();
-        if (values.village.trim() !== (contact.village ?? '')) patch.village = values.village.trim();
-        if (values.category !== contact.category) patch.category = values.category;
-        if (values.note.trim() !== (contact.note ?? '')) patch.note = values.note.trim();
-        if (Object.keys(patch).length === 0) {
-          onClose();
-          return;
-        }
-        await contactApi.update(contact.id, patch, { quiet: true });
-        void message.success(t('ledger.saved'));
-      } else {
-        const created = await contactApi.create(
-          {
-            orgId: values.orgId,
-            fullName: values.fullName.trim(),
-            phone: values.phone.trim(),
-            village: values.village.trim(),
-            category: values.category,
-            note: values.note.trim(),
-          },
-          { quiet: true },
-        );
-        void message.success(t('contact.created', { name: created.fullName }));
+  const save = async (values: Values) => {
+    if (contact) {
+      const patch: UpdateContact = {};
+      if (values.orgId !== contact.orgId) patch.orgId = values.orgId;
+      if (values.fullName.trim() !== contact.fullName) patch.fullName = values.fullName.trim();
+      if (values.phone.trim()) patch.phone = values.phone.trim();
+      if (values.village.trim() !== (contact.village ?? '')) patch.village = values.village.trim();
+      if (values.category !== contact.category) patch.category = values.category;
+      if (values.note.trim() !== (contact.note ?? '')) patch.note = values.note.trim();
+      if (Object.keys(patch).length === 0) {
+        onClose();
+        return;
       }
-      onDone();
-    } catch (err) {
-      if (!applyServerErrors(form, err, ['orgId', 'fullName', 'phone', 'village', 'category', 'note']))
-        setError(errorMessage(err));
-    } finally {
-      setSaving(false);
+      await contactApi.update(contact.id, patch, { quiet: true });
+      void message.success(t('ledger.saved'));
+    } else {
+      const created = await contactApi.create(
+        {
+          orgId: values.orgId,
+          fullName: values.fullName.trim(),
+          phone: values.phone.trim(),
+          village: values.village.trim(),
+          category: values.category,
+          note: values.note.trim(),
+        },
+        { quiet: true },
+      );
+      void message.success(t('contact.created', { name: created.fullName }));
     }
+    onDone();
   };
 
   return (
-    <Modal
-      open
+    <FormModal<Values>
+      form={form}
       title={contact ? t('contact.editTitle') : t('contact.create')}
-      okText={t('common.save')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={onClose}
       width={560}
-      okButtonProps={{ 'data-testid': 'contact-submit' }}
+      submitTestId="contact-submit"
+      initialValues={initialValues}
+      fields={['orgId', 'fullName', 'phone', 'village', 'category', 'note']}
+      onSave={save}
+      onCancel={onClose}
     >
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form<Values> form={form} layout="vertical" initialValues={initialValues} onFinish={(v) => void submit(v)}>
+      <OrgField initialName={contact ? contact.orgName : defaultOrg.name} />
+      <div className="tj-form-row">
         <Form.Item
-          name="orgId"
-          label={t('ledger.field.org')}
-          rules={[{ required: true, message: t('ledger.field.orgRequired') }]}
+          name="fullName"
+          label={t('contact.col.name')}
+          rules={[{ required: true, whitespace: true, message: t('contact.nameRequired') }]}
+          style={{ flex: 1 }}
         >
-          <OrgPicker
-            initialName={contact ? contact.orgName : defaultOrg.name}
-            allowClear={false}
-            style={{ width: '100%' }}
-          />
+          <Input maxLength={50} data-testid="contact-name" />
         </Form.Item>
-        <div className="tj-form-row">
-          <Form.Item
-            name="fullName"
-            label={t('contact.col.name')}
-            rules={[{ required: true, whitespace: true, message: t('contact.nameRequired') }]}
-            style={{ flex: 1 }}
-          >
-            <Input maxLength={50} data-testid="contact-name" />
-          </Form.Item>
-          <Form.Item name="category" label={t('contact.col.category')} style={{ width: 160 }}>
-            <Select options={contactCategories.map((c) => ({ value: c, label: t(`contactCategory.${c}`) }))} />
-          </Form.Item>
-        </div>
-        <Form.Item
-          name="phone"
-          label={t('ledger.col.phone')}
-          extra={contact ? t('ledger.phoneKeep', { masked: contact.phoneMasked }) : undefined}
-          rules={contact ? [] : [{ required: true, whitespace: true, message: t('contact.phoneRequired') }]}
-        >
-          <Input maxLength={30} inputMode="tel" autoComplete="off" data-testid="contact-phone" />
+        <Form.Item name="category" label={t('contact.col.category')} style={{ width: 160 }}>
+          <Select options={contactCategories.map((c) => ({ value: c, label: t(`contactCategory.${c}`) }))} />
         </Form.Item>
-        <Form.Item name="village" label={t('contact.col.village')}>
-          <Input maxLength={60} />
-        </Form.Item>
-        <Form.Item name="note" label={t('contact.field.note')}>
-          <Input.TextArea maxLength={200} rows={2} showCount />
-        </Form.Item>
-      </Form>
-    </Modal>
+      </div>
+      <Form.Item
+        name="phone"
+        label={t('ledger.col.phone')}
+        extra={contact ? t('ledger.phoneKeep', { masked: contact.phoneMasked }) : undefined}
+        rules={contact ? [] : [{ required: true, whitespace: true, message: t('contact.phoneRequired') }]}
+      >
+        <Input maxLength={30} inputMode="tel" autoComplete="off" data-testid="contact-phone" />
+      </Form.Item>
+      <Form.Item name="village" label={t('contact.col.village')}>
+        <Input maxLength={60} />
+      </Form.Item>
+      <Form.Item name="note" label={t('contact.field.note')}>
+        <Input.TextArea maxLength={200} rows={2} showCount />
+      </Form.Item>
+    </FormModal>
   );
 }
