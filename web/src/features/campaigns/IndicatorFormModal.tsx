@@ -1,6 +1,5 @@
-import { Alert, App, DatePicker, Form, Input, InputNumber, Modal, Select } from 'antd';
+import { App, DatePicker, Form, Input, InputNumber, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
 import type { CampaignDetail, IndicatorInput, IndicatorItem } from '../../../../common/campaigns.js';
 import {
   channelKinds,
@@ -12,8 +11,7 @@ import {
   type OrgLevel,
   type OrgType,
 } from '../../../../common/domain.js';
-import { errorMessage } from '../../app/api.js';
-import { applyServerErrors } from '../../app/formErrors.js';
+import { FormModal } from '../../app/FormModal.js';
 import { useT } from '../../app/i18n.js';
 import { campaignApi } from './api.js';
 import { isShareMetric } from './format.js';
@@ -49,8 +47,6 @@ export function IndicatorFormModal({ campaignId, indicator, onClose, onDone }: P
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const metric = Form.useWatch('metric', form);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const share = metric ? isShareMetric(metric) : false;
 
   const initialValues: Partial<Values> = indicator
@@ -73,9 +69,7 @@ export function IndicatorFormModal({ campaignId, indicator, onClose, onDone }: P
         threshold: 1,
       };
 
-  const submit = async (values: Values) => {
-    setSaving(true);
-    setError(null);
+  const save = async (values: Values) => {
     const body: IndicatorInput = {
       name: values.name.trim(),
       metric: values.metric,
@@ -87,110 +81,91 @@ export function IndicatorFormModal({ campaignId, indicator, onClose, onDone }: P
       threshold: isShareMetric(values.metric) ? values.threshold / 100 : values.threshold,
       deadline: values.deadline ? values.deadline.format('YYYY-MM-DD') : null,
     };
-    try {
-      const saved = indicator
-        ? await campaignApi.updateIndicator(indicator.id, body, { quiet: true })
-        : await campaignApi.addIndicator(campaignId, body, { quiet: true });
-      void message.success(indicator ? t('indicator.updated') : t('indicator.added'));
-      onDone(saved);
-    } catch (err) {
-      const fields = ['name', 'metric', 'channelKind', 'minContacts', 'levels', 'types', 'threshold'] as const;
-      if (!applyServerErrors(form, err, fields)) setError(errorMessage(err));
-    } finally {
-      setSaving(false);
-    }
+    const saved = indicator
+      ? await campaignApi.updateIndicator(indicator.id, body, { quiet: true })
+      : await campaignApi.addIndicator(campaignId, body, { quiet: true });
+    void message.success(indicator ? t('indicator.updated') : t('indicator.added'));
+    onDone(saved);
   };
 
   return (
-    <Modal
-      open
+    <FormModal<Values>
+      form={form}
       title={indicator ? t('indicator.editTitle') : t('indicator.addTitle')}
-      okText={t('common.save')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={onClose}
       width={600}
+      initialValues={initialValues}
+      fields={['name', 'metric', 'channelKind', 'minContacts', 'levels', 'types', 'threshold']}
+      onSave={save}
+      onCancel={onClose}
+      onValuesChange={(changed: Partial<Values>) => {
+        // A share and a count do not read alike: a new metric starts from its own sensible threshold.
+        if (changed.metric) form.setFieldValue('threshold', isShareMetric(changed.metric) ? 100 : 1);
+      }}
     >
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        initialValues={initialValues}
-        onFinish={(v) => void submit(v)}
-        onValuesChange={(changed: Partial<Values>) => {
-          // A share and a count do not read alike: a new metric starts from its own sensible threshold.
-          if (changed.metric) form.setFieldValue('threshold', isShareMetric(changed.metric) ? 100 : 1);
-        }}
+      <Form.Item
+        name="name"
+        label={t('indicator.field.name')}
+        rules={[{ required: true, whitespace: true, min: 2, message: t('indicator.field.nameRequired') }]}
       >
+        <Input maxLength={100} placeholder={t('indicator.field.namePlaceholder')} />
+      </Form.Item>
+      <Form.Item name="metric" label={t('indicator.field.metric')} extra={metric && t(`metricHelp.${metric}`)}>
+        <Select options={metrics.map((m) => ({ value: m, label: t(`metric.${m}`) }))} />
+      </Form.Item>
+      {needsKind(metric) && (
         <Form.Item
-          name="name"
-          label={t('indicator.field.name')}
-          rules={[{ required: true, whitespace: true, min: 2, message: t('indicator.field.nameRequired') }]}
+          name="channelKind"
+          label={t('indicator.field.channelKind')}
+          rules={[{ required: true, message: t('indicator.field.channelKindRequired') }]}
         >
-          <Input maxLength={100} placeholder={t('indicator.field.namePlaceholder')} />
+          <Select options={channelKinds.map((k) => ({ value: k, label: t(`channelKind.${k}`) }))} />
         </Form.Item>
-        <Form.Item name="metric" label={t('indicator.field.metric')} extra={metric && t(`metricHelp.${metric}`)}>
-          <Select options={metrics.map((m) => ({ value: m, label: t(`metric.${m}`) }))} />
-        </Form.Item>
-        {needsKind(metric) && (
-          <Form.Item
-            name="channelKind"
-            label={t('indicator.field.channelKind')}
-            rules={[{ required: true, message: t('indicator.field.channelKindRequired') }]}
-          >
-            <Select options={channelKinds.map((k) => ({ value: k, label: t(`channelKind.${k}`) }))} />
-          </Form.Item>
-        )}
-        {metric === 'cadre_contact_share' && (
-          <Form.Item
-            name="minContacts"
-            label={t('indicator.field.minContacts')}
-            rules={[{ required: true, message: t('indicator.field.minContactsRequired') }]}
-          >
-            <InputNumber min={1} max={10000} precision={0} suffix={t('indicator.unit.people')} style={{ width: 160 }} />
-          </Form.Item>
-        )}
-        {needsWindow(metric) && (
-          <Form.Item
-            name="windowStart"
-            label={t('indicator.field.windowStart')}
-            extra={t('indicator.field.windowHelp')}
-          >
-            <DatePicker />
-          </Form.Item>
-        )}
+      )}
+      {metric === 'cadre_contact_share' && (
         <Form.Item
-          name="levels"
-          label={t('indicator.field.levels')}
-          rules={[{ required: true, type: 'array', min: 1, message: t('indicator.field.levelsRequired') }]}
+          name="minContacts"
+          label={t('indicator.field.minContacts')}
+          rules={[{ required: true, message: t('indicator.field.minContactsRequired') }]}
         >
-          <Select mode="multiple" options={orgLevels.map((l) => ({ value: l, label: t(`orgLevel.${l}`) }))} />
+          <InputNumber min={1} max={10000} precision={0} suffix={t('indicator.unit.people')} style={{ width: 160 }} />
         </Form.Item>
-        <Form.Item
-          name="types"
-          label={t('indicator.field.types')}
-          rules={[{ required: true, type: 'array', min: 1, message: t('indicator.field.typesRequired') }]}
-        >
-          <Select mode="multiple" options={orgTypes.map((o) => ({ value: o, label: t(`orgType.${o}`) }))} />
-        </Form.Item>
-        <Form.Item
-          name="threshold"
-          label={share ? t('indicator.field.thresholdShare') : t('indicator.field.threshold')}
-          rules={[{ required: true, message: t('indicator.field.thresholdRequired') }]}
-        >
-          <InputNumber
-            min={0}
-            max={share ? 100 : 1_000_000}
-            precision={share ? undefined : metric === 'posts_per_channel' ? 1 : 0}
-            suffix={share ? '%' : metric ? t(`metricUnit.${metric}`) || undefined : undefined}
-            style={{ width: 180 }}
-            data-testid="indicator-threshold"
-          />
-        </Form.Item>
-        <Form.Item name="deadline" label={t('indicator.field.deadline')}>
+      )}
+      {needsWindow(metric) && (
+        <Form.Item name="windowStart" label={t('indicator.field.windowStart')} extra={t('indicator.field.windowHelp')}>
           <DatePicker />
         </Form.Item>
-      </Form>
-    </Modal>
+      )}
+      <Form.Item
+        name="levels"
+        label={t('indicator.field.levels')}
+        rules={[{ required: true, type: 'array', min: 1, message: t('indicator.field.levelsRequired') }]}
+      >
+        <Select mode="multiple" options={orgLevels.map((l) => ({ value: l, label: t(`orgLevel.${l}`) }))} />
+      </Form.Item>
+      <Form.Item
+        name="types"
+        label={t('indicator.field.types')}
+        rules={[{ required: true, type: 'array', min: 1, message: t('indicator.field.typesRequired') }]}
+      >
+        <Select mode="multiple" options={orgTypes.map((o) => ({ value: o, label: t(`orgType.${o}`) }))} />
+      </Form.Item>
+      <Form.Item
+        name="threshold"
+        label={share ? t('indicator.field.thresholdShare') : t('indicator.field.threshold')}
+        rules={[{ required: true, message: t('indicator.field.thresholdRequired') }]}
+      >
+        <InputNumber
+          min={0}
+          max={share ? 100 : 1_000_000}
+          precision={share ? undefined : metric === 'posts_per_channel' ? 1 : 0}
+          suffix={share ? '%' : metric ? t(`metricUnit.${metric}`) || undefined : undefined}
+          style={{ width: 180 }}
+          data-testid="indicator-threshold"
+        />
+      </Form.Item>
+      <Form.Item name="deadline" label={t('indicator.field.deadline')}>
+        <DatePicker />
+      </Form.Item>
+    </FormModal>
   );
 }
