@@ -1,9 +1,10 @@
 import { EditOutlined } from '@ant-design/icons';
-import { Alert, Button, Descriptions, Divider, Drawer, Grid, Result, Spin, Typography } from 'antd';
+import { Alert, Button, Descriptions, Divider, Drawer, Grid, Typography } from 'antd';
 import { useState } from 'react';
 import type { ChannelDetail, ChannelItem } from '../../../../common/ledger.js';
 import { formatDateTime } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
+import { Pending } from '../../app/Pending.js';
 import { useLoad } from '../../app/useLoad.js';
 import { channelApi } from './api.js';
 import { ChannelEvidence } from './ChannelEvidence.js';
@@ -48,16 +49,8 @@ export function ChannelDrawer({ channelId, version, onClose, onChanged, onEdit }
       }
       data-testid="channel-drawer"
     >
-      {error && !channel ? (
-        <Result
-          status="warning"
-          title={error.message}
-          extra={<Button onClick={reload}>{t('common.refresh')}</Button>}
-        />
-      ) : !channel ? (
-        <div className="tj-center-block">
-          <Spin />
-        </div>
+      {!channel ? (
+        <Pending error={error} reload={reload} />
       ) : (
         <>
           {channel.namingIssue && (

@@ -1,8 +1,9 @@
-import { Button, Descriptions, Divider, Drawer, Grid, Result, Spin } from 'antd';
+import { Descriptions, Divider, Drawer, Grid } from 'antd';
 import { useState } from 'react';
 import type { ContactDetail } from '../../../../common/ledger.js';
 import { formatDateTime } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
+import { Pending } from '../../app/Pending.js';
 import { useLoad } from '../../app/useLoad.js';
 import { contactApi } from './api.js';
 import { ContactCadres, ContactLog } from './ContactSections.js';
@@ -30,16 +31,8 @@ export function ContactDrawer({ contactId, onClose, onChanged }: Props) {
       title={contact?.fullName ?? t('contact.detail')}
       data-testid="contact-drawer"
     >
-      {error && !contact ? (
-        <Result
-          status="warning"
-          title={error.message}
-          extra={<Button onClick={reload}>{t('common.refresh')}</Button>}
-        />
-      ) : !contact ? (
-        <div className="tj-center-block">
-          <Spin />
-        </div>
+      {!contact ? (
+        <Pending error={error} reload={reload} />
       ) : (
         <>
           <Descriptions
