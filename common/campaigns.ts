@@ -197,5 +197,7 @@ export const notificationItem = z.object({
   dueOn: z.string().nullable(),
   createdAt: z.string(),
   read: z.boolean(),
+  /** The dashboard the reminder is about, when its indicator still exists. */
+  dashboard: z.object({ campaignId: z.number(), indicatorId: z.number(), orgId: z.number() }).nullable(),
 });
 export const notificationListResponse = z.object({ items: z.array(notificationItem), unread: z.number() });

@@ -34,7 +34,16 @@ assert.equal(created.statusCode, 201, created.body);
 const campaignId = created.json<{ id: number }>().id;
 await insertChannels(ctx, tree.townA2, 'tuanqing_group', 10);
 
-type Notifications = { items: { id: number; title: string; read: boolean; dueOn: string }[]; unread: number };
+type Notifications = {
+  items: {
+    id: number;
+    title: string;
+    read: boolean;
+    dueOn: string;
+    dashboard: { campaignId: number; orgId: number } | null;
+  }[];
+  unread: number;
+};
 
 test('orgs behind schedule are reminded once before the deadline; those on track are not', async () => {
   assert.equal(await sendDeadlineReminders(ctx.db, addDays(today, -10)), 0, 'too early: outside the 7-day window');
@@ -46,6 +55,8 @@ test('orgs behind schedule are reminded once before the deadline; those on track
   assert.equal(list.unread, 1);
   assert.match(list.items[0].title, /团青群建设/);
   assert.equal(list.items[0].dueOn, addDays(today, 5));
+  assert.deepEqual(list.items[0].dashboard?.campaignId, campaignId, 'the reminder opens its dashboard');
+  assert.equal(list.items[0].dashboard?.orgId, tree.townA1.id);
   const onTrack = await loginAs(ctx, 'org_editor', tree.townA2);
   assert.equal((await onTrack.get('/api/notifications')).json<Notifications>().items.length, 0);
 

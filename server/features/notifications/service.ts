@@ -14,7 +14,9 @@ export async function listNotifications(db: Db, actor: Actor) {
     .leftJoin('notification_reads as r', (join) =>
       join.onRef('r.notification_id', '=', 'n.id').on('r.user_id', '=', actor.userId),
     )
-    .select(['n.id', 'n.kind', 'n.title', 'n.body', 'n.due_on', 'n.created_at', 'r.read_at'])
+    .leftJoin('indicators as i', 'i.id', 'n.indicator_id')
+    .select(['n.id', 'n.kind', 'n.title', 'n.body', 'n.due_on', 'n.created_at', 'n.org_id', 'r.read_at'])
+    .select(['i.id as indicator_id', 'i.campaign_id'])
     .where('n.org_id', '=', actor.orgId)
     .orderBy('n.id', 'desc')
     .limit(50)
@@ -44,6 +46,10 @@ export async function listNotifications(db: Db, actor: Actor) {
       dueOn: r.due_on,
       createdAt: r.created_at,
       read: r.read_at !== null,
+      dashboard:
+        r.indicator_id !== null && r.campaign_id !== null
+          ? { campaignId: r.campaign_id, indicatorId: r.indicator_id, orgId: r.org_id }
+          : null,
     })),
     unread: Number(unread.n),
   };

@@ -1,6 +1,7 @@
 import { BellOutlined, CheckOutlined } from '@ant-design/icons';
 import { Badge, Button, Empty, Flex, List, Popover, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { formatDateTime } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
 import { notificationApi, type NotificationList } from './api.js';
@@ -64,7 +65,17 @@ export function NotificationBell() {
             <div className="tj-notification">
               <Flex align="baseline" gap={6}>
                 {!item.read && <Badge status="error" />}
-                <Typography.Text strong>{item.title}</Typography.Text>
+                {item.dashboard ? (
+                  <Link
+                    to={`/campaigns/${item.dashboard.campaignId}/dashboard/${item.dashboard.orgId}?indicator=${item.dashboard.indicatorId}`}
+                    onClick={() => setOpen(false)}
+                    data-testid={`notification-link-${item.id}`}
+                  >
+                    <Typography.Text strong>{item.title}</Typography.Text>
+                  </Link>
+                ) : (
+                  <Typography.Text strong>{item.title}</Typography.Text>
+                )}
               </Flex>
               <div className="tj-notification-body">{item.body}</div>
               <Flex justify="space-between" align="center" gap={8}>
