@@ -1,4 +1,4 @@
-import { App, DatePicker, Form, Input, Segmented, Select, Space, Tag, type TableColumnsType } from 'antd';
+import { App, DatePicker, Form, Input, Select, Space, Tag, type TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { activityKinds, type ActivityItem, type ActivityKind } from '../../../../common/ledger.js';
@@ -8,7 +8,7 @@ import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
 import { usePaging } from '../../app/usePaging.js';
 import { activityApi, type LedgerScope } from './api.js';
-import { LedgerCreateButton } from './LedgerToolbar.js';
+import { LedgerCreateButton, ScopeSwitch } from './LedgerToolbar.js';
 import { OrgField } from './OrgField.js';
 
 /** Activities held (主题团日, 团课 …), recorded by hand: what "activities held" indicators count. */
@@ -46,16 +46,12 @@ export function ActivitiesTab({ orgId, orgName }: { orgId: number; orgName: stri
     <>
       <div className="tj-toolbar">
         <Space wrap size={8}>
-          <Segmented<LedgerScope>
+          <ScopeSwitch
             value={scope}
             onChange={(value) => {
               setScope(value);
               paging.toFirstPage();
             }}
-            options={[
-              { value: 'subtree', label: t('ledger.scope.subtree') },
-              { value: 'own', label: t('ledger.scope.own') },
-            ]}
           />
           <DatePicker.RangePicker
             onChange={(dates) => {

@@ -1,5 +1,4 @@
-import { EditOutlined } from '@ant-design/icons';
-import { Button, Input, Segmented, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
+import { Input, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import type { CadreItem } from '../../../../common/ledger.js';
 import type { CadreKind } from '../../../../common/domain.js';
@@ -8,9 +7,10 @@ import { useT } from '../../app/i18n.js';
 import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
 import { usePaging } from '../../app/usePaging.js';
+import { editColumn } from './editColumn.js';
 import { cadreApi, type CadreStatus, type LedgerScope } from './api.js';
 import { CadreFormModal } from './CadreFormModal.js';
-import { LedgerCreateButton } from './LedgerToolbar.js';
+import { LedgerCreateButton, ScopeSwitch } from './LedgerToolbar.js';
 import { PhoneText } from './PhoneText.js';
 
 /** 团干部名单 of one org (or its subtree), with the number of youth each keeps in contact with. */
@@ -63,32 +63,20 @@ export function CadresTab({ orgId, orgName }: { orgId: number; orgName: string }
       dataIndex: 'status',
       render: (s: CadreStatus) => <Tag color={s === 'active' ? 'success' : 'default'}>{t(`cadreStatus.${s}`)}</Tag>,
     },
-    {
-      title: t('common.actions'),
-      key: 'actions',
-      render: (_v, row) =>
-        row.abilities.update && (
-          <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(row)}>
-            {t('common.edit')}
-          </Button>
-        ),
-    },
+    editColumn<CadreItem>(t, setEditing),
   ];
 
   return (
     <>
       <div className="tj-toolbar">
         <Space wrap size={8}>
-          <Segmented<LedgerScope>
+          <ScopeSwitch
+            ownFirst
             value={scope}
             onChange={(value) => {
               setScope(value);
               first();
             }}
-            options={[
-              { value: 'own', label: t('ledger.scope.own') },
-              { value: 'subtree', label: t('ledger.scope.subtree') },
-            ]}
           />
           <Input.Search
             allowClear

@@ -1,5 +1,5 @@
-import { EditOutlined, WarningOutlined } from '@ant-design/icons';
-import { Button, Input, Segmented, Select, Space, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { WarningOutlined } from '@ant-design/icons';
+import { Input, Select, Space, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import type { ChannelItem } from '../../../../common/ledger.js';
 import { channelKinds, channelStatuses, type ChannelKind, type ChannelStatus } from '../../../../common/domain.js';
@@ -12,8 +12,9 @@ import { ImportDialog } from '../imports/ImportDialog.js';
 import { channelApi, type LedgerScope } from './api.js';
 import { ChannelDrawer } from './ChannelDrawer.js';
 import { ChannelFormModal } from './ChannelFormModal.js';
+import { editColumn } from './editColumn.js';
 import { ChannelKindTag, ChannelStatusTag } from './labels.js';
-import { LedgerListActions } from './LedgerToolbar.js';
+import { LedgerListActions, ScopeSwitch } from './LedgerToolbar.js';
 
 type Filters = { q?: string; kind?: ChannelKind; status?: ChannelStatus; namingIssue?: boolean; scope: LedgerScope };
 
@@ -93,31 +94,14 @@ export function ChannelsTab({ orgId, orgName }: { orgId: number; orgName: string
       responsive: ['xl'],
       render: (d: string | null) => d ?? t('common.none'),
     },
-    {
-      title: t('common.actions'),
-      key: 'actions',
-      render: (_v, row) =>
-        row.abilities.update && (
-          <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(row)}>
-            {t('common.edit')}
-          </Button>
-        ),
-    },
+    editColumn<ChannelItem>(t, setEditing),
   ];
 
   return (
     <>
       <div className="tj-toolbar">
         <Space wrap size={8}>
-          <Segmented<LedgerScope>
-            value={filters.scope}
-            onChange={(scope) => filter({ scope })}
-            options={[
-              { value: 'subtree', label: t('ledger.scope.subtree') },
-              { value: 'own', label: t('ledger.scope.own') },
-            ]}
-            data-testid="channels-scope"
-          />
+          <ScopeSwitch value={filters.scope} onChange={(scope) => filter({ scope })} testId="channels-scope" />
           <Input.Search
             allowClear
             placeholder={t('channel.search')}

@@ -1,5 +1,4 @@
-import { EditOutlined } from '@ant-design/icons';
-import { Button, Input, Segmented, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
+import { Input, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import type { ContactItem } from '../../../../common/ledger.js';
 import { contactCategories, type ContactCategory } from '../../../../common/domain.js';
@@ -11,7 +10,8 @@ import { ImportDialog } from '../imports/ImportDialog.js';
 import { contactApi, type LedgerScope } from './api.js';
 import { ContactDrawer } from './ContactDrawer.js';
 import { ContactFormModal } from './ContactFormModal.js';
-import { LedgerListActions } from './LedgerToolbar.js';
+import { editColumn } from './editColumn.js';
+import { LedgerListActions, ScopeSwitch } from './LedgerToolbar.js';
 import { PhoneText } from './PhoneText.js';
 
 type Filters = { scope: LedgerScope; q?: string; phone?: string; category?: ContactCategory };
@@ -86,30 +86,14 @@ export function ContactsTab({ orgId, orgName }: { orgId: number; orgName: string
       responsive: ['xl'],
       render: (d: string | null) => d ?? t('common.none'),
     },
-    {
-      title: t('common.actions'),
-      key: 'actions',
-      render: (_v, row) =>
-        row.abilities.update && (
-          <Button type="link" size="small" icon={<EditOutlined />} onClick={() => setEditing(row)}>
-            {t('common.edit')}
-          </Button>
-        ),
-    },
+    editColumn<ContactItem>(t, setEditing),
   ];
 
   return (
     <>
       <div className="tj-toolbar">
         <Space wrap size={8}>
-          <Segmented<LedgerScope>
-            value={filters.scope}
-            onChange={(scope) => filter({ scope })}
-            options={[
-              { value: 'subtree', label: t('ledger.scope.subtree') },
-              { value: 'own', label: t('ledger.scope.own') },
-            ]}
-          />
+          <ScopeSwitch value={filters.scope} onChange={(scope) => filter({ scope })} />
           <Input.Search
             allowClear
             placeholder={t('contact.searchName')}

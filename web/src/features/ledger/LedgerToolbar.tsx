@@ -1,5 +1,5 @@
 import { CloudUploadOutlined, DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Space } from 'antd';
+import { Button, Segmented, Space } from 'antd';
 import { useState } from 'react';
 import { useT } from '../../app/i18n.js';
 import { useSession } from '../../app/session.js';
@@ -61,5 +61,28 @@ export function LedgerListActions({ kind, orgId, scope, onImport, create }: Acti
       )}
       <LedgerCreateButton {...create} />
     </Space>
+  );
+}
+
+type ScopeProps = {
+  value: LedgerScope;
+  onChange: (scope: LedgerScope) => void;
+  /** The cadre list opens on the org's own cadres and offers that first; the other lists open on the subtree. */
+  ownFirst?: boolean;
+  testId?: string;
+};
+
+/** 含下级 / 仅本级: the whole subtree's records or the org's own. */
+export function ScopeSwitch({ value, onChange, ownFirst = false, testId }: ScopeProps) {
+  const t = useT();
+  const subtree = { value: 'subtree' as const, label: t('ledger.scope.subtree') };
+  const own = { value: 'own' as const, label: t('ledger.scope.own') };
+  return (
+    <Segmented<LedgerScope>
+      value={value}
+      onChange={onChange}
+      options={ownFirst ? [own, subtree] : [subtree, own]}
+      data-testid={testId}
+    />
   );
 }
