@@ -7,9 +7,9 @@ import { useT } from '../../app/i18n.js';
 import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
 import { usePaging } from '../../app/usePaging.js';
-import { editColumn } from './editColumn.js';
 import { cadreApi, type CadreStatus, type LedgerScope } from './api.js';
 import { CadreFormModal } from './CadreFormModal.js';
+import { editColumn } from './editColumn.js';
 import { LedgerCreateButton, ScopeSwitch } from './LedgerToolbar.js';
 import { PhoneText } from './PhoneText.js';
 
