@@ -51,7 +51,7 @@ export async function getPlans(db: Db, actor: Actor, campaignId: number, orgId: 
   const actual = new Map((await built.execute()).map((r) => [r.org_id, Number(r.n)]));
   return {
     canEdit: actorCan(actor, 'campaign.manage') && targets.some((t) => isStrictlyInside(actor, t)),
-    channelKind: (indicator.channel_kind ?? null),
+    channelKind: indicator.channel_kind ?? null,
     items: targets.map((t) => ({
       orgId: t.id,
       orgName: t.name,
