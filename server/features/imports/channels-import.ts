@@ -257,6 +257,7 @@ export function channelImport(ctx: ImportContext): KindRun<ChannelColumn> {
 
     finish: (trx) => refreshOrgMetrics(trx, [...touchedOrgs], metrics),
     extra: () => ({}),
+    tables: ['channels', 'channel_readings'],
   };
 }
 

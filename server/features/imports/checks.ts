@@ -38,6 +38,8 @@ export type KindRun<K extends string> = {
   /** After the last chunk, in the same transaction: maintained counts, campaign figures. */
   finish: (trx: Executor) => Promise<void>;
   extra: () => { cadresCreated?: number };
+  /** The tables a large import grows, whose statistics are refreshed afterwards (PostgreSQL). */
+  tables: readonly string[];
 };
 
 /** A field's checked value, collecting the row's messages as it goes. */

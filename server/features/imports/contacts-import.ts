@@ -177,5 +177,6 @@ export function contactImport(ctx: ImportContext): KindRun<ContactColumn> {
     apply: (db, rows, write) => applyContacts(db, rows, write, state),
     finish: (trx) => finishContacts(trx, state),
     extra: () => ({ cadresCreated: state.cadresCreated }),
+    tables: ['youth_contacts', 'cadre_contacts', 'cadres'],
   };
 }

@@ -95,5 +95,6 @@ export async function planImport(ctx: ImportContext): Promise<KindRun<PlanColumn
 
     finish: (trx) => refreshOrgMetrics(trx, [...touchedOrgs], ['plan_completion']),
     extra: () => ({}),
+    tables: ['campaign_plans'],
   };
 }

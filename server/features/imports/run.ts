@@ -189,7 +189,7 @@ export async function runImport(
       if (input.dryRun) return result;
       throw new JobFailure(`共 ${errors} 行有错误，未导入任何数据：请下载错误报告，修改后重新上传`, result);
     }
-    return await withLargerSqliteCache(deps.db, () =>
+    const result = await withLargerSqliteCache(deps.db, () =>
       deps.db.transaction().execute(async (trx) => {
         const applied = await applyAll(run, trx, spool, true, job, rows);
         await run.finish(trx);
@@ -205,6 +205,8 @@ export async function runImport(
         return result;
       }),
     );
+    await refreshStatistics(deps.db, run.tables, result.counts.create);
+    return result;
   } finally {
     spool.close();
   }
@@ -228,6 +230,16 @@ async function withLargerSqliteCache<T>(db: Db, work: () => Promise<T>): Promise
   }
 }
 const importCacheKiB = 65536;
+
+/**
+ * After a large import PostgreSQL's statistics still describe the tables as they were (autovacuum analyses a
+ * minute or more later), and a second import started meanwhile would plan its look-ups as scans of a small table.
+ * A few hundred milliseconds of sampling keep the plans on the indexes. SQLite plans from its indexes alone.
+ */
+async function refreshStatistics(db: Db, tables: readonly string[], created: number): Promise<void> {
+  if (!isPostgres(db) || created < 10_000 || tables.length === 0) return;
+  await sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
+}
 
 async function storeErrorReport(deps: ImportRunDeps, run: KindRun<string>, source: string, spool: Spool) {
   const target = tempFilePath(deps.dataDir, '.xlsx');
