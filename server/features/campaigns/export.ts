@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import type { IndicatorStatus, OrgLevel } from '../../../common/domain.js';
 import type { Db } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import { neutralizeFormula } from '../../spreadsheets/writer.js';
 import { recordAudit } from '../audit/service.js';
 import { getDashboard } from './dashboard.js';
 
@@ -19,11 +20,6 @@ const statusNames: Record<IndicatorStatus, string> = {
   not_met: '未达标',
 };
 
-/** Text a spreadsheet would run as a formula (= + - @) is stored with a leading quote. */
-function safeText(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
 type Tally = { applicable: number; met: number; share: number | null };
 
 /**
@@ -39,13 +35,13 @@ export async function rollupWorkbook(
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('汇总表', { views: [{ state: 'frozen', ySplit: 3 }] });
   const columns = 2 + dashboard.indicators.length * 4;
-  sheet.addRow([safeText(`${dashboard.campaign.name} · ${dashboard.org.name} · 截至 ${dashboard.today}`)]);
+  sheet.addRow([neutralizeFormula(`${dashboard.campaign.name} · ${dashboard.org.name} · 截至 ${dashboard.today}`)]);
   sheet.mergeCells(1, 1, 1, columns);
   sheet.getRow(1).font = { bold: true, size: 14 };
   const groupRow = ['', ''];
   const headerRow = ['组织', '层级'];
   for (const indicator of dashboard.indicators) {
-    groupRow.push(safeText(indicator.name), '', '', '');
+    groupRow.push(neutralizeFormula(indicator.name), '', '', '');
     headerRow.push('适用数', '达标数', '达标率', '本级状态');
   }
   sheet.addRow(groupRow);
@@ -60,12 +56,16 @@ export async function rollupWorkbook(
     own ? statusNames[own.status] : '不适用',
   ];
   sheet.addRow([
-    safeText(`${dashboard.org.name}（合计）`),
+    neutralizeFormula(`${dashboard.org.name}（合计）`),
     levelNames[dashboard.org.level],
     ...dashboard.indicators.flatMap((i) => cells(i.total, i.own)),
   ]);
   for (const child of dashboard.children) {
-    sheet.addRow([safeText(child.name), levelNames[child.level], ...child.indicators.flatMap((i) => cells(i, i.own))]);
+    sheet.addRow([
+      neutralizeFormula(child.name),
+      levelNames[child.level],
+      ...child.indicators.flatMap((i) => cells(i, i.own)),
+    ]);
   }
   sheet.getColumn(1).width = 36;
   dashboard.indicators.forEach((_, i) => {
