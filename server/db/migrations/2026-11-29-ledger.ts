@@ -65,7 +65,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'varchar(32)', stamp)
     .execute();
   await db.schema.createIndex('channels_org_kind').on('channels').columns(['org_id', 'kind', 'status']).execute();
-  await db.schema.createIndex('channels_natural_key').on('channels').columns(['org_id', 'kind', 'name']).unique().execute();
+  await db.schema
+    .createIndex('channels_natural_key')
+    .on('channels')
+    .columns(['org_id', 'kind', 'name'])
+    .unique()
+    .execute();
   await db.schema.createIndex('channels_app_id').on('channels').column('app_id').execute();
 
   await db.schema
@@ -106,7 +111,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recorded_by', 'integer')
     .addColumn('created_at', 'varchar(32)', stamp)
     .execute();
-  await db.schema.createIndex('channel_posts_day').on('channel_posts').columns(['channel_id', 'on_date']).unique().execute();
+  await db.schema
+    .createIndex('channel_posts_day')
+    .on('channel_posts')
+    .columns(['channel_id', 'on_date'])
+    .unique()
+    .execute();
 
   // Activities held, recorded by hand until the activities feature replaces the entry form.
   await db.schema
@@ -144,7 +154,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .unique()
     .execute();
   await db.schema.createIndex('youth_contacts_phone').on('youth_contacts').column('phone_index').execute();
-  await db.schema.createIndex('youth_contacts_org_name').on('youth_contacts').columns(['org_id', 'full_name']).execute();
+  await db.schema
+    .createIndex('youth_contacts_org_name')
+    .on('youth_contacts')
+    .columns(['org_id', 'full_name'])
+    .execute();
 
   // "1 + N": which cadres keep contact with which youth.
   await db.schema
