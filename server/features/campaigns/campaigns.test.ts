@@ -310,6 +310,13 @@ test('the roll-up export holds the same figures as the page, and is audited', as
   assert.equal(audit.length, 1);
 });
 
+test('the breadcrumb runs from the campaign root to the org, without ancestors the actor does not see', async () => {
+  const names = (d: DashboardResponse) => d.org.ancestors.map((a) => a.id);
+  assert.deepEqual(names(await dashboard(tree.townA1.id)), [tree.province.id, tree.cityA.id, tree.countyA.id]);
+  const countyAdmin = await loginAs(ctx, 'org_admin', tree.countyA);
+  assert.deepEqual(names(await dashboard(tree.townA1.id, countyAdmin)), [tree.countyA.id]);
+});
+
 test('a campaign outside the actor’s reach answers 404, and an inspector cannot create one', async () => {
   const countyB = await loginAs(ctx, 'org_admin', tree.countyB);
   const foreign = await countyB.get(`/api/campaigns/${campaign.id}/dashboard?orgId=${tree.countyA.id}`);

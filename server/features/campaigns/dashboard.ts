@@ -87,27 +87,28 @@ export async function getDashboard(
       .orderBy('on_date')
       .execute(),
   ]);
-  const rollupOf = (indicatorId: number, id: number) =>
-    rollups.filter((r) => r.indicator_id === indicatorId && r.org_id === id);
+  // Grouped once: a page asks for every child × indicator.
+  const key = (indicatorId: number, orgId: number) => `${indicatorId}/${orgId}`;
+  const rollupsByKey = new Map<string, typeof rollups>();
+  for (const row of rollups) {
+    const k = key(row.indicator_id, row.org_id);
+    rollupsByKey.set(k, [...(rollupsByKey.get(k) ?? []), row]);
+  }
+  const statusByKey = new Map(statuses.map((s) => [key(s.indicator_id, s.org_id), s]));
+  const rollupOf = (indicatorId: number, id: number) => rollupsByKey.get(key(indicatorId, id)) ?? [];
   const ownOf = (indicatorId: number, id: number, lagging: IndicatorStatus) => {
-    const row = statuses.find((s) => s.indicator_id === indicatorId && s.org_id === id);
+    const row = statusByKey.get(key(indicatorId, id));
     return row ? { value: row.value, met: row.met === 1, status: row.met === 1 ? ('met' as const) : lagging } : null;
   };
 
-  const ancestorIds = pathIds(org.path).slice(0, -1);
-  const rootIndex = ancestorIds.indexOf(campaign.root_org_id);
-  const visibleAncestorIds = rootIndex < 0 ? [] : ancestorIds.slice(rootIndex);
-  const ancestorNames = new Map((await findOrgsByIds(db, visibleAncestorIds)).map((a) => [a.id, a.name]));
-  const ancestors = visibleAncestorIds
-    .filter((id) =>
-      actorSees(
-        actor,
-        `/${pathIds(org.path)
-          .slice(0, pathIds(org.path).indexOf(id) + 1)
-          .join('/')}/`,
-      ),
-    )
-    .map((id) => ({ id, name: ancestorNames.get(id) ?? '' }));
+  // The breadcrumb: the org's ancestors from the campaign's root down, those the actor sees.
+  const pathIdList = pathIds(org.path);
+  const rootIndex = pathIdList.indexOf(campaign.root_org_id);
+  const ancestorIds = pathIdList
+    .slice(0, -1)
+    .filter((_, i) => i >= rootIndex && actorSees(actor, `/${pathIdList.slice(0, i + 1).join('/')}/`));
+  const ancestorNames = new Map((await findOrgsByIds(db, ancestorIds)).map((a) => [a.id, a.name]));
+  const ancestors = ancestorIds.map((id) => ({ id, name: ancestorNames.get(id) ?? '' }));
 
   const presented = indicators.map((indicator) => {
     const lagging = laggingStatus(today, indicator.deadline, campaign.ends_on);
