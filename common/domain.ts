@@ -33,6 +33,12 @@ export const permissions = [
   'campaign.manage',
   /** See a full phone or ID number; every use is audited. */
   'personal.reveal',
+  /** Member registers, the admission pipeline, transfers and reviews (ID numbers and phones masked). */
+  'people.read',
+  /** Enter and edit members and applicants, request status changes, transfers and corrections. */
+  'people.write',
+  /** Decide what a lower org requested: admissions, status changes, transfers, corrections, recommendations. */
+  'people.approve',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -50,10 +56,14 @@ export const grants: Record<Role, readonly Permission[]> = {
     'ledger.write',
     'campaign.manage',
     'personal.reveal',
+    'people.read',
+    'people.write',
+    'people.approve',
   ],
-  org_editor: ['org.read', 'org.write', 'ledger.read', 'ledger.write'],
-  inspector: ['org.read', 'ledger.read'],
-  // The system admin runs the installation: it sees the ledger (masked) and may set up campaigns, never reveals.
+  org_editor: ['org.read', 'org.write', 'ledger.read', 'ledger.write', 'people.read', 'people.write'],
+  inspector: ['org.read', 'ledger.read', 'people.read'],
+  // The system admin runs the installation: it sees the ledger (masked) and may set up campaigns, never reveals,
+  // and has no access to the member registers (minors' records are read only by the orgs that keep them).
   system_admin: [
     'org.read',
     'org.write',
@@ -145,3 +155,65 @@ export type IndicatorStatus = (typeof indicatorStatuses)[number];
 
 export const jobStatuses = ['queued', 'running', 'done', 'failed'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
+
+// People (团员, 入团, 转接, 评议, 推优).
+
+/** 正常, 禁用, 满28周岁离团, 自行脱团, 自愿退团, 开除团籍: every change is requested and approved upward. */
+export const membershipStatuses = ['normal', 'disabled', 'aged_out', 'lapsed', 'withdrawn', 'expelled'] as const;
+export type MembershipStatus = (typeof membershipStatuses)[number];
+
+/** 团员, 中共预备党员, 中共党员. */
+export const politicalStatuses = ['member', 'probationary_party', 'party'] as const;
+export type PoliticalStatus = (typeof politicalStatuses)[number];
+
+export const sexes = ['male', 'female'] as const;
+export type Sex = (typeof sexes)[number];
+
+/**
+ * The admission pipeline: 申请入团 → 入团积极分子 (education and observation) → 发展对象 → 支部大会表决, awaiting the
+ * upper committee → 接收 (a member record exists). Withdrawn and rejected close an application.
+ */
+export const applicantStages = [
+  'applied',
+  'activist',
+  'candidate',
+  'voted',
+  'admitted',
+  'withdrawn',
+  'rejected',
+] as const;
+export type ApplicantStage = (typeof applicantStages)[number];
+
+/** 就业/工作调动, 升学/转学, 其他. */
+export const transferReasons = ['employment', 'study', 'other'] as const;
+export type TransferReason = (typeof transferReasons)[number];
+
+/** Whose approval a transfer waits for, in order, then how it ended. */
+export const transferSteps = [
+  'out_branch',
+  'out_parent',
+  'in_branch',
+  'in_parent',
+  'done',
+  'rejected',
+  'withdrawn',
+] as const;
+export type TransferStep = (typeof transferSteps)[number];
+
+/** 优秀, 合格, 基本合格, 不合格: only the first three may register for the year. */
+export const reviewGrades = ['excellent', 'qualified', 'basic', 'unqualified'] as const;
+export type ReviewGrade = (typeof reviewGrades)[number];
+
+export const requestKinds = ['status', 'correction'] as const;
+export type RequestKind = (typeof requestKinds)[number];
+
+export const requestStatuses = ['pending', 'approved', 'rejected', 'withdrawn'] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+
+/** How a duplicate ID number was resolved: the holder's record transferred, the entry merged into it, or rejected. */
+export const duplicateStatuses = ['pending', 'transferred', 'merged', 'rejected'] as const;
+export type DuplicateStatus = (typeof duplicateStatuses)[number];
+
+/** 优秀, 称职, 基本称职, 不称职. */
+export const cadreGrades = ['excellent', 'competent', 'basic', 'incompetent'] as const;
+export type CadreGrade = (typeof cadreGrades)[number];

@@ -17,6 +17,10 @@ export const errorCodes = [
   'file_too_large',
   'unsupported_file',
   'import_failed',
+  /** The ID number is already registered by another org: a duplicate case was opened. */
+  'duplicate_person',
+  /** A league rule refuses the step (age, observation months, lecture hours, the 20% share, a review grade). */
+  'rule_violation',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -9,6 +9,7 @@ import {
 } from './domain.js';
 import { chinaToday, isoDate } from './dates.js';
 import { idNumber, idString } from './orgs.js';
+import { boolQuery, nonEmpty, nothingToChange, optionalText, paging, phoneInput, searchText, text } from './fields.js';
 
 // The new-media ledger API (两群一号, cadres, youth contacts, hand-recorded posts and activities). Phones leave the
 // server only masked (138****1234), except from the audited reveal routes.
@@ -16,31 +17,8 @@ import { idNumber, idString } from './orgs.js';
 /** A fact that has happened: a reading, posts, a contact, an activity held. */
 export const pastDate = isoDate.refine((value) => value <= chinaToday(), { message: '日期不能晚于今天' });
 
-const text = (label: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, { message: `请填写${label}` })
-    .max(max, { message: `${label}不能超过 ${max} 个字` });
-const optionalText = (label: string, max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, { message: `${label}不能超过 ${max} 个字` })
-    .transform((value) => (value === '' ? null : value))
-    .nullish();
-/** Any spelling people type (full-width digits, spaces, +86); the server normalises and checks it. */
-const phoneInput = z.string().trim().min(1, { message: '请填写手机号码' }).max(30, { message: '手机号码过长' });
-const boolQuery = z.enum(['true', 'false'], { message: '应为 true 或 false' }).transform((value) => value === 'true');
-const searchText = z.string().trim().max(40, { message: '搜索内容不能超过 40 个字' }).optional();
-const paging = {
-  page: z.coerce.number().int().min(1).max(100000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-};
 /** own: the org itself; subtree: the org and everything under it. */
 export const ledgerScopes = ['own', 'subtree'] as const;
-const nonEmpty = (body: object) => Object.keys(body).length > 0;
-const nothingToChange = { message: '没有需要修改的内容' };
 
 export const revealPhoneResponse = z.object({ phone: z.string() });
 const updateAbilities = z.object({ update: z.boolean() });

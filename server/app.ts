@@ -27,6 +27,7 @@ import { campaignRoutes } from './features/campaigns/routes.js';
 import { channelRoutes } from './features/channels/routes.js';
 import { contactRoutes } from './features/contacts/routes.js';
 import { importRoutes } from './features/imports/routes.js';
+import { memberRoutes } from './features/members/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createKeyring, loadMasterKey, type Keyring } from './personal-data/keyring.js';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     campaignRoutes,
     importRoutes,
     notificationRoutes,
+    memberRoutes,
   ]) {
     await app.register(routes(featureDeps));
   }

@@ -89,12 +89,6 @@ export async function makeUser(
   return { id, username, role: input.role, orgId };
 }
 
-export async function addMember(ctx: TestContext, org: OrgRow, fullName = '张三'): Promise<void> {
-  await ctx.db
-    .insertInto('members')
-    .values({ org_id: org.id, full_name: fullName, membership_status: 'normal', created_at: nowIso() })
-    .execute();
-}
 
 /** A logged-in client: every request carries the session cookie and, for state changes, the CSRF token. */
 export type Client = {

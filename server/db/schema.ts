@@ -1,5 +1,16 @@
 import type { Generated, Kysely, Transaction } from 'kysely';
 import type {
+  ApplicantStage,
+  CadreGrade,
+  DuplicateStatus,
+  MembershipStatus,
+  PoliticalStatus,
+  RequestKind,
+  RequestStatus,
+  ReviewGrade,
+  Sex,
+  TransferReason,
+  TransferStep,
   CadreKind,
   CampaignStatus,
   ChannelKind,
@@ -72,7 +83,219 @@ export type MembersTable = {
   id: Generated<number>;
   org_id: number;
   full_name: string;
-  membership_status: string;
+  id_cipher: string;
+  id_index: string;
+  id_masked: string;
+  birth_date: string;
+  sex: Sex;
+  member_no: string | null;
+  joined_on: string;
+  membership_status: MembershipStatus;
+  political_status: PoliticalStatus;
+  ethnicity: string | null;
+  education: string | null;
+  occupation: string | null;
+  workplace: string | null;
+  phone_cipher: string | null;
+  phone_index: string | null;
+  phone_masked: string | null;
+  wechat: string | null;
+  household: string | null;
+  is_mobile: Generated<number>;
+  mobile_origin: string | null;
+  mobile_current: string | null;
+  mobile_contact: string | null;
+  last_reached_on: string | null;
+  applicant_id: number | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type MemberCountsTable = { org_id: number; membership_status: MembershipStatus; count: number };
+
+export type MemberEventsTable = {
+  id: Generated<number>;
+  member_id: number;
+  at: string;
+  kind: string;
+  org_id: number | null;
+  actor_id: number | null;
+  actor_name: string | null;
+  /** JSON, never a personal value. */
+  details: string;
+};
+
+export type GuardianConsentsTable = {
+  id: Generated<number>;
+  subject_type: 'applicant' | 'member';
+  subject_id: number;
+  guardian_name: string;
+  relation: string;
+  phone_cipher: string | null;
+  phone_masked: string | null;
+  consent_version: string;
+  signed_on: string;
+  recorded_by: number | null;
+  created_at: string;
+};
+
+export type ApplicantsTable = {
+  id: Generated<number>;
+  org_id: number;
+  full_name: string;
+  id_cipher: string;
+  id_index: string;
+  id_masked: string;
+  birth_date: string;
+  sex: Sex;
+  phone_cipher: string | null;
+  phone_index: string | null;
+  phone_masked: string | null;
+  stage: ApplicantStage;
+  applied_on: string;
+  talked_on: string | null;
+  activist_on: string | null;
+  lecture_hours: Generated<number>;
+  candidate_on: string | null;
+  introducer1_id: number | null;
+  introducer2_id: number | null;
+  vote_on: string | null;
+  vote_due: number | null;
+  vote_present: number | null;
+  vote_for: number | null;
+  approved_on: string | null;
+  approved_by: number | null;
+  ceremony_on: string | null;
+  member_id: number | null;
+  closed_reason: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type ApplicantLecturesTable = {
+  id: Generated<number>;
+  applicant_id: number;
+  held_on: string;
+  title: string;
+  hours: number;
+  recorded_by: number | null;
+  created_at: string;
+};
+
+export type ApplicantDocumentsTable = {
+  id: Generated<number>;
+  applicant_id: number;
+  stage: ApplicantStage;
+  file_sha256: string;
+  file_name: string;
+  uploaded_by: number | null;
+  uploaded_at: string;
+};
+
+export type MemberRequestsTable = {
+  id: Generated<number>;
+  member_id: number;
+  org_id: number;
+  kind: RequestKind;
+  to_status: MembershipStatus | null;
+  new_name: string | null;
+  new_id_cipher: string | null;
+  new_id_index: string | null;
+  new_id_masked: string | null;
+  reason: string;
+  status: RequestStatus;
+  requested_by: number;
+  requested_at: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  decision_note: string | null;
+};
+
+export type TransfersTable = {
+  id: Generated<number>;
+  member_id: number;
+  from_org_id: number;
+  to_org_id: number;
+  reason: TransferReason;
+  note: string | null;
+  step: TransferStep;
+  batch_key: string | null;
+  requested_by: number;
+  requested_at: string;
+  updated_at: string;
+};
+
+export type TransferStepsTable = {
+  id: Generated<number>;
+  transfer_id: number;
+  step: TransferStep | 'requested';
+  decision: 'requested' | 'approved' | 'rejected' | 'withdrawn';
+  actor_id: number | null;
+  actor_name: string | null;
+  at: string;
+  note: string | null;
+};
+
+export type MemberDuplicatesTable = {
+  id: Generated<number>;
+  member_id: number;
+  claimant_org_id: number;
+  claimant_name: string;
+  /** Encrypted JSON of what the second org entered. */
+  payload_cipher: string;
+  source: 'entry' | 'import';
+  status: DuplicateStatus;
+  note: string | null;
+  created_by: number | null;
+  created_at: string;
+  resolved_by: number | null;
+  resolved_at: string | null;
+};
+
+export type AnnualReviewsTable = {
+  id: Generated<number>;
+  member_id: number;
+  org_id: number;
+  year: number;
+  grade: ReviewGrade;
+  registered_at: string | null;
+  reviewed_by: number | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type PartyRecommendationsTable = {
+  id: Generated<number>;
+  member_id: number;
+  org_id: number;
+  recommended_on: string;
+  valid_until: string;
+  certified_on: string | null;
+  certified_by: number | null;
+  form_sha256: string | null;
+  created_by: number | null;
+  created_at: string;
+};
+
+export type CadreTrainingsTable = {
+  id: Generated<number>;
+  cadre_id: number;
+  title: string;
+  organizer: string | null;
+  start_on: string;
+  end_on: string | null;
+  hours: number | null;
+  created_by: number | null;
+  created_at: string;
+};
+
+export type CadreAssessmentsTable = {
+  id: Generated<number>;
+  cadre_id: number;
+  year: number;
+  grade: CadreGrade;
+  note: string | null;
+  created_by: number | null;
   created_at: string;
 };
 
@@ -137,6 +360,15 @@ export type CadresTable = {
   phone_masked: string | null;
   status: 'active' | 'left';
   contact_count: Generated<number>;
+  /** The member record of a cadre under 28: their ID number lives there, never twice. */
+  member_id: number | null;
+  id_cipher: string | null;
+  id_index: string | null;
+  id_masked: string | null;
+  birth_date: string | null;
+  term_start: string | null;
+  term_end: string | null;
+  in_reserve: Generated<number>;
   created_at: string;
   updated_at: string;
 };
@@ -320,6 +552,20 @@ export type Database = {
   org_history: OrgHistoryTable;
   org_moves: OrgMovesTable;
   members: MembersTable;
+  member_counts: MemberCountsTable;
+  member_events: MemberEventsTable;
+  guardian_consents: GuardianConsentsTable;
+  applicants: ApplicantsTable;
+  applicant_lectures: ApplicantLecturesTable;
+  applicant_documents: ApplicantDocumentsTable;
+  member_requests: MemberRequestsTable;
+  transfers: TransfersTable;
+  transfer_steps: TransferStepsTable;
+  member_duplicates: MemberDuplicatesTable;
+  annual_reviews: AnnualReviewsTable;
+  party_recommendations: PartyRecommendationsTable;
+  cadre_trainings: CadreTrainingsTable;
+  cadre_assessments: CadreAssessmentsTable;
   users: UsersTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;

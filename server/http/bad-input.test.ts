@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { z } from 'zod';
 import { loginAsFrom, nextAddress, tableCounts } from '../../test/clients.js';
-import { addMember, makeOrg, makeTree, makeUser, testPassword, type Client } from '../../test/factories.js';
+import { makeOrg, makeTree, makeUser, testPassword, type Client } from '../../test/factories.js';
+import { makeMember } from '../../test/people-factories.js';
 import { createTestContext } from '../../test/harness.js';
 import { multipartBody } from '../../test/imports.js';
 import { makeCadre, makeChannel, makeContact } from '../../test/ledger-factories.js';
@@ -531,7 +532,7 @@ test('a refused step of a multi-step change leaves the org, its history and the 
     payload: { reason: '组织调整撤销' },
   });
   const withMember = await village();
-  await addMember(ctx, withMember);
+  await makeMember(ctx, { org: withMember });
   await refusedCleanly(dissolve(withMember.id), 409, 'org_not_empty', /1 名团员/);
   assert.equal((await row(withMember.id)).status, 'active');
   const withChild = await makeOrg(ctx, { parent: tree.countyA, name: '共青团甲四镇委员会' });

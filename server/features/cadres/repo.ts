@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { CadresTable, Executor } from '../../db/schema.js';
 import { contains, scopeCondition, type LedgerScope } from '../ledger/shared.js';
 
-export type CadreRow = Omit<CadresTable, 'id' | 'contact_count'> & { id: number; contact_count: number };
+export type CadreRow = Selectable<CadresTable>;
 export type CadreWithOrg = CadreRow & { org_name: string; org_path: string };
 
 function withOrg(db: Executor) {
@@ -54,7 +54,7 @@ export async function listCadres(
   return { rows, total: Number(total) };
 }
 
-export async function insertCadre(db: Executor, values: Omit<CadresTable, 'id' | 'contact_count'>): Promise<number> {
+export async function insertCadre(db: Executor, values: Insertable<CadresTable>): Promise<number> {
   const { id } = await db.insertInto('cadres').values(values).returning('id').executeTakeFirstOrThrow();
   return id;
 }
@@ -62,7 +62,7 @@ export async function insertCadre(db: Executor, values: Omit<CadresTable, 'id' |
 export async function updateCadre(
   db: Executor,
   id: number,
-  values: Partial<Omit<CadresTable, 'id' | 'contact_count'>>,
+  values: Updateable<CadresTable>,
 ): Promise<void> {
   await db.updateTable('cadres').set(values).where('id', '=', id).execute();
 }

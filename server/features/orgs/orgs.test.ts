@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestContext } from '../../../test/harness.js';
-import { addMember, loginAs, makeOrg, makeTree } from '../../../test/factories.js';
+import { loginAs, makeOrg, makeTree } from '../../../test/factories.js';
+import { makeMember } from '../../../test/people-factories.js';
 
 const ctx = await createTestContext();
 const tree = await makeTree(ctx);
@@ -88,7 +89,7 @@ test('create, rename and edit an org; every change is in its history', async () 
 test('dissolve is refused while an org has members or children, then allowed and kept in history', async () => {
   const town = await makeOrg(ctx, { parent: tree.countyA, level: 'township' });
   const village = await makeOrg(ctx, { parent: town });
-  await addMember(ctx, village);
+  await makeMember(ctx, { org: village });
   const withMembers = await countyAdmin.post(`/api/orgs/${village.id}/dissolve`, { reason: '合并' });
   assert.equal(withMembers.statusCode, 409);
   assert.equal(withMembers.json().error.code, 'org_not_empty');

@@ -1,0 +1,105 @@
+import { addDays } from '../common/dates.js';
+import type { MembershipStatus, PoliticalStatus } from '../common/domain.js';
+import { composeIdNumber } from '../common/id-number.js';
+import { nowIso } from '../server/db/tree.js';
+import { refreshMemberCounts } from '../server/features/members/counts.js';
+import { checkIdNumber, idColumns } from '../server/features/members/identity.js';
+import type { OrgRow } from '../server/features/orgs/repo.js';
+import { protectPhone } from '../server/personal-data/phone.js';
+import { makeOrg } from './factories.js';
+import type { TestContext } from './harness.js';
+import { nextPhone } from './ledger-factories.js';
+
+// People written straight to the database with what the routes maintain alongside them (protected ID number and
+// phone, member counts). A missing branch is made.
+
+let sequence = 0;
+const regions = ['610102', '610103', '610104', '610111', '610112', '610113', '610114', '610115', '610116', '610122'];
+
+/**
+ * A fresh valid ID number. Without a birth date the person is 18 to 26 years old today; the sequence digit
+ * follows `sex` when given.
+ */
+export function nextIdNumber(input: { birthDate?: string; sex?: 'male' | 'female' } = {}): string {
+  sequence += 1;
+  const birthDate = input.birthDate ?? addDays('2000-01-01', (sequence * 37) % 3000);
+  let serial = (sequence * 7 + (process.pid % 97)) % 1000;
+  if (input.sex === 'male' && serial % 2 === 0) serial = (serial + 1) % 1000;
+  if (input.sex === 'female' && serial % 2 === 1) serial = (serial + 1) % 1000;
+  return composeIdNumber(regions[Math.floor(sequence / 1000) % regions.length]!, birthDate, serial);
+}
+
+export type TestMember = { id: number; orgId: number; fullName: string; idNumber: string; phone: string | null };
+
+/** A branch (团支部) under `parent`, or under a fresh township when none is given. */
+export async function makeBranch(ctx: TestContext, input: { parent?: OrgRow; name?: string } = {}): Promise<OrgRow> {
+  sequence += 1;
+  return makeOrg(ctx, {
+    parent: input.parent ?? (await makeOrg(ctx, { level: 'township' })),
+    name: input.name ?? `测试${sequence}村团支部`,
+    type: 'branch',
+    level: 'village',
+  });
+}
+
+export async function makeMember(
+  ctx: TestContext,
+  input: {
+    org?: OrgRow;
+    fullName?: string;
+    idNumber?: string;
+    birthDate?: string;
+    joinedOn?: string;
+    status?: MembershipStatus;
+    politicalStatus?: PoliticalStatus;
+    phone?: string | null;
+    memberNo?: string | null;
+    lastReachedOn?: string | null;
+  } = {},
+): Promise<TestMember> {
+  const org = input.org ?? (await makeBranch(ctx));
+  const idNumber = input.idNumber ?? nextIdNumber({ birthDate: input.birthDate });
+  const facts = checkIdNumber(idNumber);
+  const phone = input.phone === undefined ? nextPhone() : input.phone;
+  const protectedPhone = phone ? protectPhone(ctx.app.keyring, phone) : null;
+  sequence += 1;
+  const fullName = input.fullName ?? `团员${sequence}`;
+  const at = nowIso();
+  const joinedOn = input.joinedOn ?? addDays(facts.birthDate, 15 * 366);
+  const id = await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('members')
+      .values({
+        org_id: org.id,
+        full_name: fullName,
+        ...idColumns(ctx.app.keyring, facts),
+        birth_date: facts.birthDate,
+        sex: facts.sex,
+        member_no: input.memberNo === undefined ? null : input.memberNo,
+        joined_on: joinedOn,
+        membership_status: input.status ?? 'normal',
+        political_status: input.politicalStatus ?? 'member',
+        ethnicity: '汉族',
+        education: null,
+        occupation: null,
+        workplace: null,
+        phone_cipher: protectedPhone?.cipher ?? null,
+        phone_index: protectedPhone?.index ?? null,
+        phone_masked: protectedPhone?.masked ?? null,
+        wechat: null,
+        household: null,
+        mobile_origin: null,
+        mobile_current: null,
+        mobile_contact: null,
+        last_reached_on: input.lastReachedOn === undefined ? at.slice(0, 10) : input.lastReachedOn,
+        applicant_id: null,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await refreshMemberCounts(trx, [org.id]);
+    return row.id;
+  });
+  return { id, orgId: org.id, fullName, idNumber: facts.idNumber, phone };
+}
