@@ -10,8 +10,8 @@ export type IdNumberResult = { ok: true; facts: IdNumberFacts } | { ok: false; m
 /** The check character for the first 17 digits: Σ aᵢ·wᵢ mod 11 → 1 0 X 9 8 7 6 5 4 3 2. */
 export function idCheckCharacter(first17: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i += 1) sum += Number(first17[i]) * weights[i]!;
-  return checkCharacters[sum % 11]!;
+  for (let i = 0; i < 17; i += 1) sum += Number(first17[i]) * weights[i];
+  return checkCharacters[sum % 11];
 }
 
 /** A spreadsheet number such as 6.10102E+17 or 610102200501011234.0: the digits past the 15th are lost. */

@@ -26,7 +26,7 @@ export function nextIdNumber(input: { birthDate?: string; sex?: 'male' | 'female
   let serial = (sequence * 7 + (process.pid % 97)) % 1000;
   if (input.sex === 'male' && serial % 2 === 0) serial = (serial + 1) % 1000;
   if (input.sex === 'female' && serial % 2 === 1) serial = (serial + 1) % 1000;
-  return composeIdNumber(regions[Math.floor(sequence / 1000) % regions.length]!, birthDate, serial);
+  return composeIdNumber(regions[Math.floor(sequence / 1000) % regions.length], birthDate, serial);
 }
 
 export type TestMember = { id: number; orgId: number; fullName: string; idNumber: string; phone: string | null };

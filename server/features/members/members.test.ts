@@ -100,8 +100,8 @@ test('the same ID number in a second org opens a duplicate case both sides see, 
   assert.equal(kept.org_id, branchA.id);
   const cases = await ctx.db.selectFrom('member_duplicates').selectAll().where('member_id', '=', holder.id).execute();
   assert.equal(cases.length, 1);
-  assert.equal(cases[0]!.claimant_org_id, branchB.id);
-  assert.equal(cases[0]!.status, 'pending');
+  assert.equal(cases[0].claimant_org_id, branchB.id);
+  assert.equal(cases[0].status, 'pending');
   // A second attempt reuses the open case.
   await editorB.post('/api/members', memberBody({ orgId: branchB.id, fullName: '王重', idNumber: holder.idNumber }));
   assert.equal(

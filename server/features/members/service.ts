@@ -334,18 +334,18 @@ export async function updateMemberProfile(
     ]);
     if (details.fields.length === 0) return;
     await updateMember(trx, member.id, {
-      political_status: after.politicalStatus as MemberWithOrg['political_status'],
-      ethnicity: (after.ethnicity as string | null) ?? null,
-      education: (after.education as string | null) ?? null,
-      occupation: (after.occupation as string | null) ?? null,
-      workplace: (after.workplace as string | null) ?? null,
-      wechat: (after.wechat as string | null) ?? null,
-      household: (after.household as string | null) ?? null,
+      political_status: after.politicalStatus,
+      ethnicity: (after.ethnicity) ?? null,
+      education: (after.education) ?? null,
+      occupation: (after.occupation) ?? null,
+      workplace: (after.workplace) ?? null,
+      wechat: (after.wechat) ?? null,
+      household: (after.household) ?? null,
       is_mobile: after.isMobile ? 1 : 0,
-      mobile_origin: (after.mobileOrigin as string | null) ?? null,
-      mobile_current: (after.mobileCurrent as string | null) ?? null,
-      mobile_contact: (after.mobileContact as string | null) ?? null,
-      last_reached_on: (after.lastReachedOn as string | null) ?? null,
+      mobile_origin: (after.mobileOrigin) ?? null,
+      mobile_current: (after.mobileCurrent) ?? null,
+      mobile_contact: (after.mobileContact) ?? null,
+      last_reached_on: (after.lastReachedOn) ?? null,
       ...(phone === undefined
         ? {}
         : {
