@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import { orgRoles, roles, type Role } from '../../common/domain.js';
 import { loginAsFrom, loginFrom, nextAddress, tableCounts } from '../../test/clients.js';
 import { makeOrg, makeTree, makeUser, testPassword } from '../../test/factories.js';
@@ -17,7 +17,19 @@ import {
   nextPhone,
   pngBytes,
 } from '../../test/ledger-factories.js';
+import {
+  get,
+  plain,
+  scoped,
+  type ActorName,
+  type Caller,
+  type Pair,
+  type Response,
+  type Row,
+  type Where,
+} from '../../test/authorization-kit.js';
 import { createTestContext } from '../../test/harness.js';
+import { peopleIdProbes, peopleRows } from './authorization-people.js';
 import { multipartBody, waitForJob } from '../../test/imports.js';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
@@ -30,16 +42,6 @@ const ctx = await createTestContext();
 await ctx.app.ready(); // the route table fills while plugins load
 const tree = await makeTree(ctx);
 const townB2 = await makeOrg(ctx, { parent: tree.countyB, name: '共青团乙二镇委员会' });
-
-type Response = LightMyRequestResponse;
-type ActorName = Role | 'anonymous';
-type Where = 'inside' | 'outside';
-type Caller = {
-  name: ActorName;
-  request: (options: InjectOptions) => Promise<Response>;
-  /** Another session of the same kind, for cells that end or replace their session (logout, password, login). */
-  fresh: () => Promise<Caller>;
-};
 
 const actorNames: readonly ActorName[] = [...roles, 'anonymous'];
 
@@ -81,18 +83,6 @@ async function movedBy(by: Pick<Caller, 'request'>, where: Where): Promise<numbe
   if (id === null) throw new Error('the requester could not request a move');
   return id;
 }
-
-type Pair = readonly [inside: number, outside: number];
-type ScopedRow = {
-  kind: 'scoped';
-  expect: Record<ActorName, Pair>;
-  call: (c: Caller, where: Where) => Promise<Response>;
-};
-type PlainRow = { kind: 'plain'; expect: Record<ActorName, number>; call: (c: Caller) => Promise<Response> };
-type Row = ScopedRow | PlainRow;
-const scoped = (expect: ScopedRow['expect'], call: ScopedRow['call']): Row => ({ kind: 'scoped', expect, call });
-const plain = (expect: PlainRow['expect'], call: PlainRow['call']): Row => ({ kind: 'plain', expect, call });
-const get = (url: string) => (c: Caller) => c.request({ method: 'GET', url });
 
 // Ledger objects inside (townA1) and outside (townB1) for the ledger rows; fresh ones for cells that change them.
 const freshCadre = (where: Where) => makeCadre(ctx, { org: parentOf(where) });
@@ -1178,6 +1168,8 @@ function expectedCode(status: number): string | null {
   return null;
 }
 
+Object.assign(table, await peopleRows({ ctx, tree }));
+
 const routeKeys = ctx.app.routeTable.map((r) => `${r.method} ${r.url}`);
 
 test('every route in the route table has a row in the authorization table, and every row a route', () => {
@@ -1254,6 +1246,7 @@ for (const key of routeKeys) {
 
 test("another township's ids answer exactly like ids that do not exist", async () => {
   const townAdmin = await loginAsFrom(ctx, 'org_admin', tree.townA1);
+  const people = await peopleIdProbes({ ctx, tree });
   const ownVillage = await makeOrg(ctx, { parent: tree.townA1, name: uniqueName('本镇') });
   const ownUser = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
   const theirVillage = await makeOrg(ctx, { parent: tree.townA2, name: uniqueName('邻镇') });
@@ -1300,12 +1293,14 @@ test("another township's ids answer exactly like ids that do not exist", async (
       return { campaign: campaign.id, indicator: campaign.indicators[0].id };
     })()),
     notification: await reminderFor(tree.townA2),
+    ...people.theirs,
   };
   const ownCadre = await makeCadre(ctx, { org: tree.townA1 });
   const ownChannel = await makeChannel(ctx, { org: tree.townA1 });
   const ownContact = await makeContact(ctx, { org: tree.townA1 });
   type Probe = { kind: keyof typeof theirs; request: (id: number) => InjectOptions };
   const idRoutes: Record<string, Probe> = {
+    ...people.idRoutes,
     'GET /api/orgs/:id': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/orgs/${id}` }) },
     'GET /api/orgs/:id/children': {
       kind: 'org',
@@ -1485,6 +1480,7 @@ test("another township's ids answer exactly like ids that do not exist", async (
   };
   // Ids inside bodies and query strings point at objects too.
   const otherProbes: Record<string, Probe> = {
+    ...people.otherProbes,
     'POST /api/orgs parentId': {
       kind: 'org',
       request: (id) => ({

@@ -5,7 +5,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { z } from 'zod';
 import { loginAsFrom, nextAddress, tableCounts } from '../../test/clients.js';
 import { makeOrg, makeTree, makeUser, testPassword, type Client } from '../../test/factories.js';
-import { makeMember } from '../../test/people-factories.js';
+import { makeMember, nextIdNumber } from '../../test/people-factories.js';
 import { createTestContext } from '../../test/harness.js';
 import { multipartBody } from '../../test/imports.js';
 import { makeCadre, makeChannel, makeContact } from '../../test/ledger-factories.js';
@@ -46,11 +46,12 @@ const pendingMove = async () => {
   return response.json<{ id: number }>().id;
 };
 const probeUser = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
-// The ledger routes need ledger.write or personal.reveal, which the system admin does not hold.
+// The ledger and people routes need ledger.write, people.* or personal.reveal, which the system admin does not hold.
 const ledgerAdmin = await loginAsFrom(ctx, 'org_admin', tree.province);
 const probeCadre = await makeCadre(ctx, { org: tree.townA1 });
 const probeChannel = await makeChannel(ctx, { org: tree.townA1 });
 const probeContact = await makeContact(ctx, { org: tree.townA1 });
+const probeMember = await makeMember(ctx, { org: tree.villageA1 });
 const campaignBody = {
   rootOrgId: tree.countyA.id,
   name: '输入检查任务',
@@ -81,6 +82,8 @@ const bodiless = [
   'DELETE /api/indicators/:id',
   'POST /api/notifications/:id/read',
   'POST /api/notifications/read-all',
+  'POST /api/members/:id/reveal-id',
+  'POST /api/members/:id/reveal-phone',
 ];
 // GET routes whose only input, if any, is the path id.
 const queryless = [
@@ -98,6 +101,9 @@ const queryless = [
   'GET /api/import-templates/:kind.xlsx',
   'GET /api/campaigns/:id',
   'GET /api/notifications',
+  'GET /api/members/:id',
+  'GET /api/members/:id/events',
+  'GET /api/orgs/:id/member-stats',
 ];
 
 /** A request whose URL is a plain string, so that it can be named in assertion messages. */
@@ -110,6 +116,18 @@ type BodyCase = {
   wrongTypes: Record<string, unknown>;
 };
 const bodyCases: Record<string, BodyCase> = {
+  'POST /api/members': {
+    client: ledgerAdmin,
+    url: async () => '/api/members',
+    valid: { orgId: tree.villageA1.id, fullName: '输入团员', idNumber: nextIdNumber(), joinedOn: '2021-05-04' },
+    wrongTypes: { orgId: 'x', fullName: 5, idNumber: 610102, joinedOn: 20210504, isMobile: 'yes' },
+  },
+  'PATCH /api/members/:id': {
+    client: ledgerAdmin,
+    url: async () => `/api/members/${probeMember.id}`,
+    valid: { education: '高中' },
+    wrongTypes: { education: 1, isMobile: 'no', lastReachedOn: 5 },
+  },
   'POST /api/auth/login': {
     client: 'login',
     url: async () => '/api/auth/login',
@@ -371,7 +389,9 @@ test('malformed ids are refused with validation_failed, never a 500', async () =
         ? security
         : route.permission === 'audit.read'
           ? auditor
-          : route.permission === 'ledger.write' || route.permission === 'personal.reveal'
+          : route.permission === 'ledger.write' ||
+              route.permission === 'personal.reveal' ||
+              route.permission?.startsWith('people.')
             ? ledgerAdmin
             : system;
     for (const id of ['abc', '-1', '0', '1.5', '1e400', '%20']) {
