@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { orgRoles, roles, type Role } from '../../common/domain.js';
+import { orgRoles, roles } from '../../common/domain.js';
 import { loginAsFrom, loginFrom, nextAddress, tableCounts } from '../../test/clients.js';
 import { makeOrg, makeTree, makeUser, testPassword } from '../../test/factories.js';
 import {
