@@ -4,6 +4,7 @@ import type { Role } from '../../common/domain.js';
 import { loginAsFrom, seededRandom } from '../../test/clients.js';
 import { makeOrg, makeUser, type Client } from '../../test/factories.js';
 import { createTestContext } from '../../test/harness.js';
+import { makeMember } from '../../test/people-factories.js';
 import type { OrgRow } from '../features/orgs/repo.js';
 
 // security.md: "the list filter and the single-object check agree". Lists filter in SQL on a path range; the
@@ -61,6 +62,13 @@ for (let tries = 0; moves.size < 8 && tries < 200; tries++) {
   const response = await requester.post(`/api/orgs/${org.id}/moves`, { toParentId: target.id, reason: '随机调整' });
   assert.equal(response.statusCode, 201, response.body);
   moves.set(response.json<{ id: number }>().id, { orgId: org.id, fromId: org.parent_id, toId: target.id });
+}
+
+// Members in random orgs (written directly: the property is about scoping, not about where members may live).
+const memberOrg = new Map<number, number>();
+for (let i = 0; i < 16; i++) {
+  const org = pick([...orgs.values()]);
+  memberOrg.set((await makeMember(ctx, { org })).id, org.id);
 }
 
 type Actor = { role: Role; scope: number | null; client: Client };
@@ -122,6 +130,23 @@ for (const [index, actor] of actors.entries()) {
       queue.push(...children.json<{ items: { id: number }[] }>().items.map((o) => o.id));
     }
     assert.deepEqual(sorted([...reached].filter((id) => orgs.has(id))), expected, `listings, ${label(actor)}`);
+
+    // Members: the register's list against the single-record check; the system admin reads neither.
+    const memberList = await actor.client.get('/api/members?pageSize=100');
+    if (actor.role === 'system_admin') {
+      assert.equal(memberList.statusCode, 403);
+    } else {
+      const expectedMembers = sorted([...memberOrg].filter(([, orgId]) => sees(actor.scope, orgId)).map(([id]) => id));
+      const listedMembers = memberList.json<{ items: { id: number }[] }>().items.map((m) => m.id);
+      const readable: number[] = [];
+      for (const id of memberOrg.keys()) {
+        const status = (await actor.client.get(`/api/members/${id}`)).statusCode;
+        assert.ok(status === 200 || status === 404, `${label(actor)} GET /api/members/${id}: ${status}`);
+        if (status === 200) readable.push(id);
+      }
+      assert.deepEqual(sorted(listedMembers), expectedMembers, `member list, ${label(actor)}`);
+      assert.deepEqual(sorted(readable), expectedMembers, `member single check, ${label(actor)}`);
+    }
 
     const manages = actor.role === 'org_admin' || actor.role === 'system_admin';
     const users = await actor.client.get('/api/users?q=prop&limit=200');
