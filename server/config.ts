@@ -22,13 +22,17 @@ export type Config = {
   /** Largest evidence screenshot and spreadsheet accepted, in bytes. */
   maxImageBytes: number;
   maxSpreadsheetBytes: number;
+  /** 团课 hours an activist needs before becoming a candidate (发展对象); provinces differ. */
+  minLectureHours: number;
 };
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be an integer of at least ${min}, got "${raw}"`);
+  }
   return value;
 }
 
@@ -54,5 +58,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataKey: env.TUANJIAN_DATA_KEY || null,
     maxImageBytes: intFromEnv(env, 'TUANJIAN_MAX_IMAGE_MB', 5) * 1024 * 1024,
     maxSpreadsheetBytes: intFromEnv(env, 'TUANJIAN_MAX_SPREADSHEET_MB', 100) * 1024 * 1024,
+    minLectureHours: intFromEnv(env, 'TUANJIAN_MIN_LECTURE_HOURS', 8, 0),
   };
 }
