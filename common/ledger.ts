@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   accountTypes,
+  cadreGrades,
   cadreKinds,
   channelKinds,
   channelStatuses,
@@ -10,6 +11,8 @@ import {
 import { chinaToday, isoDate } from './dates.js';
 import { idNumber, idString } from './orgs.js';
 import { boolQuery, nonEmpty, nothingToChange, optionalText, paging, phoneInput, searchText, text } from './fields.js';
+import { idNumberInput } from './members.js';
+import { reviewYear } from './reviews.js';
 
 // The new-media ledger API (两群一号, cadres, youth contacts, hand-recorded posts and activities). Phones leave the
 // server only masked (138****1234), except from the audited reveal routes.
@@ -28,6 +31,12 @@ const personAbilities = z.object({ update: z.boolean(), revealPhone: z.boolean()
 
 export const cadreStatuses = ['active', 'left'] as const;
 
+const cadreAbilities = z.object({
+  update: z.boolean(),
+  revealPhone: z.boolean(),
+  revealIdNumber: z.boolean(),
+});
+
 export const cadreItem = z.object({
   id: z.number(),
   orgId: z.number(),
@@ -39,19 +48,64 @@ export const cadreItem = z.object({
   status: z.enum(cadreStatuses),
   /** Youth contacts linked to this cadre ("1 + N"). */
   contactCount: z.number(),
+  /** 6101**********1234; from the member record when the cadre is one (under 28), else the cadre's own. */
+  idMasked: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  age: z.number().nullable(),
+  /** The member record of a cadre who is also a member (every cadre under 28). */
+  memberId: z.number().nullable(),
+  termStart: z.string().nullable(),
+  termEnd: z.string().nullable(),
+  /** The term ended before today. */
+  termEnded: z.boolean(),
+  /** In the reserve pool (后备干部库). */
+  inReserve: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  abilities: personAbilities,
+  abilities: cadreAbilities,
 });
 export type CadreItem = z.infer<typeof cadreItem>;
+
+export const cadreTrainingItem = z.object({
+  id: z.number(),
+  title: z.string(),
+  organizer: z.string().nullable(),
+  startOn: z.string(),
+  endOn: z.string().nullable(),
+  hours: z.number().nullable(),
+  createdAt: z.string(),
+});
+export type CadreTrainingItem = z.infer<typeof cadreTrainingItem>;
+
+export const cadreAssessmentItem = z.object({
+  year: z.number(),
+  grade: z.enum(cadreGrades),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type CadreAssessmentItem = z.infer<typeof cadreAssessmentItem>;
+
+export const cadreDetail = cadreItem.extend({
+  /** Newest first. */
+  trainings: z.array(cadreTrainingItem),
+  /** Newest year first. */
+  assessments: z.array(cadreAssessmentItem),
+});
+export type CadreDetail = z.infer<typeof cadreDetail>;
 
 export const cadreListQuery = z.object({
   includeSubtree: boolQuery.default(false),
   q: searchText,
   status: z.enum(cadreStatuses).optional(),
+  /** true: the reserve pool only. */
+  inReserve: boolQuery.optional(),
   ...paging,
 });
 export const cadreListResponse = z.object({ items: z.array(cadreItem), total: z.number() });
+
+const termMessage = { message: '任期结束日期不能早于开始日期', path: ['termEnd'] };
+const termInOrder = (body: { termStart?: string | null; termEnd?: string | null }) =>
+  !body.termStart || !body.termEnd || body.termEnd >= body.termStart;
 
 export const createCadreBody = z
   .object({
@@ -61,8 +115,14 @@ export const createCadreBody = z
     post: text('职务', 30),
     kind: z.enum(cadreKinds),
     phone: phoneInput.nullish(),
+    /** Under 28 the cadre is a member: the number links the member record, which must exist. */
+    idNumber: idNumberInput.nullish(),
+    termStart: isoDate.nullish(),
+    termEnd: isoDate.nullish(),
+    inReserve: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine(termInOrder, termMessage);
 export type CreateCadreBody = z.infer<typeof createCadreBody>;
 
 export const updateCadreBody = z
@@ -73,11 +133,37 @@ export const updateCadreBody = z
     kind: z.enum(cadreKinds),
     phone: phoneInput.nullable(),
     status: z.enum(cadreStatuses),
+    idNumber: idNumberInput.nullable(),
+    termStart: isoDate.nullable(),
+    termEnd: isoDate.nullable(),
+    inReserve: z.boolean(),
   })
   .partial()
   .strict()
-  .refine(nonEmpty, nothingToChange);
+  .refine(nonEmpty, nothingToChange)
+  .refine(termInOrder, termMessage);
 export type UpdateCadreBody = z.infer<typeof updateCadreBody>;
+
+export const cadreTrainingBody = z
+  .object({
+    title: text('培训名称', 100),
+    organizer: optionalText('举办单位', 100),
+    startOn: pastDate,
+    endOn: isoDate.nullish(),
+    hours: z.number().positive({ message: '学时应大于 0' }).max(2000, { message: '学时不能超过 2000' }).nullish(),
+  })
+  .strict()
+  .refine((body) => !body.endOn || body.endOn >= body.startOn, {
+    message: '结束日期不能早于开始日期',
+    path: ['endOn'],
+  });
+export type CadreTrainingBody = z.infer<typeof cadreTrainingBody>;
+
+export const cadreAssessmentBody = z
+  .object({ grade: z.enum(cadreGrades), note: optionalText('考核评语', 400) })
+  .strict();
+export type CadreAssessmentBody = z.infer<typeof cadreAssessmentBody>;
+export const cadreYearParams = z.object({ id: idString, year: reviewYear });
 
 // Channels (两群一号 and the others).
 

@@ -40,7 +40,11 @@ test('an editor registers a cadre; the phone, typed any way, is stored protected
   assert.equal(cadre.phoneMasked, '138****8000');
   assert.equal(cadre.status, 'active');
   assert.equal(cadre.contactCount, 0);
-  assert.deepEqual(cadre.abilities, { update: true, revealPhone: false }, 'editors do not reveal');
+  assert.deepEqual(
+    cadre.abilities,
+    { update: true, revealPhone: false, revealIdNumber: false },
+    'editors do not reveal',
+  );
   const row = await ctx.db.selectFrom('cadres').selectAll().where('id', '=', cadre.id).executeTakeFirstOrThrow();
   assert.ok(row.phone_cipher && !row.phone_cipher.includes('13800138000'));
   const audit = (await auditRows('cadre.create')).at(-1)!;

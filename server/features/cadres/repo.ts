@@ -3,14 +3,23 @@ import type { CadresTable, Executor } from '../../db/schema.js';
 import { contains, scopeCondition, type LedgerScope } from '../ledger/shared.js';
 
 export type CadreRow = Selectable<CadresTable>;
-export type CadreWithOrg = CadreRow & { org_name: string; org_path: string };
+/** A cadre with its org, and the masked ID number and birth date of its member record when it is one. */
+export type CadreWithOrg = CadreRow & {
+  org_name: string;
+  org_path: string;
+  member_id_masked: string | null;
+  member_birth_date: string | null;
+};
+
+const memberColumns = ['members.id_masked as member_id_masked', 'members.birth_date as member_birth_date'] as const;
 
 function withOrg(db: Executor) {
   return db
     .selectFrom('cadres')
     .innerJoin('orgs', 'orgs.id', 'cadres.org_id')
+    .leftJoin('members', 'members.id', 'cadres.member_id')
     .selectAll('cadres')
-    .select(['orgs.name as org_name', 'orgs.path as org_path']);
+    .select(['orgs.name as org_name', 'orgs.path as org_path', ...memberColumns]);
 }
 
 export function findCadre(db: Executor, id: number): Promise<CadreWithOrg | undefined> {
@@ -24,7 +33,7 @@ export function findCadresByIds(db: Executor, ids: readonly number[]): Promise<C
     .execute();
 }
 
-export type CadreFilter = { scope: LedgerScope; q?: string; status?: CadresTable['status'] };
+export type CadreFilter = { scope: LedgerScope; q?: string; status?: CadresTable['status']; inReserve?: boolean };
 
 function filtered(db: Executor, filter: CadreFilter) {
   let query = db
@@ -33,6 +42,7 @@ function filtered(db: Executor, filter: CadreFilter) {
     .where(scopeCondition(filter.scope, 'cadres.org_id', 'orgs.path'));
   if (filter.q) query = query.where(contains('cadres.full_name', filter.q));
   if (filter.status) query = query.where('cadres.status', '=', filter.status);
+  if (filter.inReserve !== undefined) query = query.where('cadres.in_reserve', '=', filter.inReserve ? 1 : 0);
   return query;
 }
 
@@ -41,8 +51,9 @@ export async function listCadres(
   filter: CadreFilter & { offset: number; limit: number },
 ): Promise<{ rows: CadreWithOrg[]; total: number }> {
   const rows = await filtered(db, filter)
+    .leftJoin('members', 'members.id', 'cadres.member_id')
     .selectAll('cadres')
-    .select(['orgs.name as org_name', 'orgs.path as org_path'])
+    .select(['orgs.name as org_name', 'orgs.path as org_path', ...memberColumns])
     .orderBy('orgs.path')
     .orderBy('cadres.id')
     .offset(filter.offset)
@@ -59,11 +70,7 @@ export async function insertCadre(db: Executor, values: Insertable<CadresTable>)
   return id;
 }
 
-export async function updateCadre(
-  db: Executor,
-  id: number,
-  values: Updateable<CadresTable>,
-): Promise<void> {
+export async function updateCadre(db: Executor, id: number, values: Updateable<CadresTable>): Promise<void> {
   await db.updateTable('cadres').set(values).where('id', '=', id).execute();
 }
 

@@ -1,3 +1,5 @@
+import { chinaToday } from '../../../common/dates.js';
+import { ageOn } from '../../../common/id-number.js';
 import type { CreateCadreBody, UpdateCadreBody } from '../../../common/ledger.js';
 import type { Db, Executor } from '../../db/schema.js';
 import { nowIso } from '../../db/tree.js';
@@ -20,7 +22,8 @@ import { findCadre, insertCadre, listCadres, updateCadre, type CadreWithOrg } fr
 
 export type CadreDeps = { db: Db; keyring: Keyring };
 
-export function presentCadre(actor: Actor, row: CadreWithOrg) {
+export function presentCadre(actor: Actor, row: CadreWithOrg, today = chinaToday()) {
+  const birthDate = row.member_birth_date ?? row.birth_date;
   return {
     id: row.id,
     orgId: row.org_id,
@@ -31,9 +34,21 @@ export function presentCadre(actor: Actor, row: CadreWithOrg) {
     phoneMasked: row.phone_masked,
     status: row.status,
     contactCount: row.contact_count,
+    idMasked: row.member_id_masked ?? row.id_masked,
+    birthDate,
+    age: birthDate === null ? null : ageOn(birthDate, today),
+    memberId: row.member_id,
+    termStart: row.term_start,
+    termEnd: row.term_end,
+    termEnded: row.term_end !== null && row.term_end < today,
+    inReserve: row.in_reserve === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-    abilities: { update: mayWriteLedger(actor), revealPhone: mayReveal(actor) && row.phone_cipher !== null },
+    abilities: {
+      update: mayWriteLedger(actor),
+      revealPhone: mayReveal(actor) && row.phone_cipher !== null,
+      revealIdNumber: mayReveal(actor) && (row.member_id !== null || row.id_cipher !== null),
+    },
   };
 }
 
