@@ -3,6 +3,8 @@ import {
   channelKindLabels,
   channelStatusLabels,
   contactCategoryLabels,
+  politicalStatusLabels,
+  sexLabels,
   type ImportKind,
 } from '../../../common/imports.js';
 import type { ColumnSpec } from '../../spreadsheets/table.js';
@@ -10,7 +12,18 @@ import type { ColumnSpec } from '../../spreadsheets/table.js';
 // The columns of each import, in template order: the header people see, other spellings accepted, what the
 // instructions sheet says, and the example row. The header matcher ignores "*", spaces and full-width forms.
 
-export type TemplateColumn<K extends string> = ColumnSpec<K> & { note: string; example: string; width?: number };
+export type TemplateColumn<K extends string> = ColumnSpec<K> & {
+  note: string;
+  example: string;
+  width?: number;
+  /**
+   * A personal value: the preview masks it, the uploader's error report masks it when it is valid (and shows a
+   * wrong one as typed), and the template formats the column as text so that Excel keeps every digit.
+   */
+  personal?: 'phone' | 'id_number';
+  /** Formatted as text in the template (numbers that are codes: member numbers, statistical codes). */
+  text?: boolean;
+};
 
 const list = (labels: Record<string, string>) => Object.values(labels).join('、');
 const orgNote = '统计用区划代码（12 位）或组织全称，须在导入组织范围内；不填则为导入时选择的组织';
@@ -77,6 +90,7 @@ export const contactColumns = [
     note: '11 位手机号码；同一组织内按手机号码识别同一人，再次导入只更新不重复',
     example: '13800000000',
     width: 16,
+    personal: 'phone',
   },
   { key: 'org', header: '所属组织', aliases: ['组织'], note: orgNote, example: '', width: 24 },
   {
@@ -106,6 +120,7 @@ export const contactColumns = [
     note: '联系团干部的 11 位手机号码',
     example: '13900000000',
     width: 16,
+    personal: 'phone',
   },
   { key: 'lastContactOn', header: '最近联系日期', note: '如 2026-09-30；只会向后更新', example: '2026-09-15' },
   { key: 'note', header: '备注', note: '200 字以内', example: '' },
@@ -126,10 +141,103 @@ export const planColumns = [
 ] as const satisfies readonly TemplateColumn<string>[];
 export type PlanColumn = (typeof planColumns)[number]['key'];
 
+const yesNo = '是、否';
+
+export const memberColumns = [
+  {
+    key: 'org',
+    header: '所在团支部',
+    aliases: ['团支部', '所属团支部', '所属组织', '支部'],
+    note: '团支部或联合团支部的统计用区划代码（12 位）或全称，须在导入组织范围内；不填则为导入时选择的组织（须是支部）',
+    example: '示例：某村团支部',
+    width: 24,
+    text: true,
+  },
+  { key: 'fullName', header: '姓名', required: true, note: '与身份证一致', example: '张三' },
+  {
+    key: 'idNumber',
+    header: '身份证号',
+    required: true,
+    aliases: ['身份证号码', '公民身份号码', '证件号码'],
+    note: '18 位，最后一位可为 X；请先把该列设为“文本”再填写或粘贴，Excel 存成数字（如 6.10102E+17）会丢失后几位。同一身份证号再次导入只更新不重复',
+    example: '610102200501011234',
+    width: 22,
+    personal: 'id_number',
+  },
+  {
+    key: 'sex',
+    header: '性别',
+    note: `可填：${list(sexLabels)}；不填按身份证号，填写时须与身份证号一致`,
+    example: '男',
+  },
+  {
+    key: 'birthDate',
+    header: '出生日期',
+    note: '不填按身份证号；填写时须与身份证号一致',
+    example: '2005-01-01',
+  },
+  {
+    key: 'memberNo',
+    header: '团员编号',
+    aliases: ['发展团员编号'],
+    note: '选填：12 位数字，前 4 位为入团年份',
+    example: '202100000001',
+    width: 16,
+    text: true,
+  },
+  {
+    key: 'joinedOn',
+    header: '入团日期',
+    required: true,
+    aliases: ['入团时间'],
+    note: '如 2021-05-04；2017 年起入团时须已满 13 周岁',
+    example: '2021-05-04',
+  },
+  {
+    key: 'politicalStatus',
+    header: '政治面貌',
+    note: `可填：${list(politicalStatusLabels)}；不填为团员`,
+    example: '团员',
+  },
+  { key: 'ethnicity', header: '民族', note: '如 汉族', example: '汉族' },
+  { key: 'education', header: '学历', note: '如 高中、大学本科', example: '高中' },
+  { key: 'occupation', header: '职业', note: '如 学生、农民、企业职工', example: '学生' },
+  {
+    key: 'workplace',
+    header: '工作单位或学校',
+    aliases: ['工作单位', '学校'],
+    note: '100 字以内',
+    example: '',
+    width: 24,
+  },
+  {
+    key: 'phone',
+    header: '手机号码',
+    aliases: ['手机号', '手机', '联系电话'],
+    note: '11 位手机号码，请设为文本格式',
+    example: '13800000000',
+    width: 16,
+    personal: 'phone',
+  },
+  { key: 'wechat', header: '微信号', note: '50 字以内', example: '' },
+  { key: 'household', header: '户籍所在地', aliases: ['户籍地'], note: '100 字以内', example: '', width: 20 },
+  {
+    key: 'isMobile',
+    header: '是否流动团员',
+    aliases: ['流动团员'],
+    note: `可填：${yesNo}；不填为否（已登记的团员保持原样）`,
+    example: '否',
+  },
+  { key: 'mobileOrigin', header: '流出地', note: '流动团员填写：原所在地', example: '', width: 20 },
+  { key: 'mobileCurrent', header: '现所在地', note: '流动团员填写：现在学习或工作的地方', example: '', width: 20 },
+] as const satisfies readonly TemplateColumn<string>[];
+export type MemberColumn = (typeof memberColumns)[number]['key'];
+
 export const columnsOf: Record<ImportKind, readonly TemplateColumn<string>[]> = {
   channels: channelColumns,
   contacts: contactColumns,
   plans: planColumns,
+  members: memberColumns,
 };
 
 /** The template's example row starts with this: a row whose first column does is never imported. */

@@ -48,6 +48,8 @@ async function kindRun(kind: ImportKind, ctx: ImportContext): Promise<KindRun<st
       return contactImport(ctx);
     case 'plans':
       return await planImport(ctx);
+    case 'members':
+      throw new JobFailure('团员导入尚未开放');
   }
 }
 
@@ -118,7 +120,7 @@ async function applyAll(
   for (const rows of spool.validChunks(chunkSize)) {
     const actions = await run.apply(db, rows, write);
     actions.forEach((action, i) => {
-      if (action !== 'error') counts[action]++;
+      if (action !== 'error' && action !== 'duplicate') counts[action]++;
       if (early.size < previewRows) early.set(rows[i].row, action);
     });
     done += rows.length;

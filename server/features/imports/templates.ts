@@ -3,7 +3,12 @@ import { importKindNames, type ImportKind } from '../../../common/imports.js';
 import { createXlsxStream } from '../../spreadsheets/writer.js';
 import { columnsOf, examplePrefix } from './columns.js';
 
-const sheetNames: Record<ImportKind, string> = { channels: '渠道', contacts: '联系青年', plans: '建群计划' };
+const sheetNames: Record<ImportKind, string> = {
+  channels: '渠道',
+  contacts: '联系青年',
+  plans: '建群计划',
+  members: '团员',
+};
 
 const generalNotes = [
   '带 * 的列必须填写；列的顺序可以调整，表头文字不要修改。',

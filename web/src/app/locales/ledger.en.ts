@@ -155,11 +155,14 @@ export const ledgerEn: Record<keyof typeof ledgerZh, string> = {
   'import.kind.channels': 'groups & accounts',
   'import.kind.contacts': 'youth contacts',
   'import.kind.plans': 'plan table',
+  'import.kind.members': 'members',
   'import.into': 'Into "{org}".',
   'import.hint.channels':
     'One group or account per row, optionally under a named organisation below this one; the same organisation, kind and name is the same channel, so a re-import updates rather than duplicates; member counts become dated readings.',
   'import.hint.contacts':
     'One young person per row; one mobile number in one organisation is one person, so a re-import updates rather than duplicates; a cadre named on a row is registered and linked.',
+  'import.hint.members':
+    'One member per row, in a branch; the same ID number imported again is updated, never added twice, and empty cells erase nothing; an ID number another org holds is listed as held elsewhere: transfer the member first.',
   'import.hint.plans': 'One township and its planned groups per row, matched by statistical code or name.',
   'import.template': 'Download the template',
   'import.choose': 'Click or drop a file here',
@@ -187,6 +190,7 @@ export const ledgerEn: Record<keyof typeof ledgerZh, string> = {
   'import.action.update': 'Update',
   'import.action.unchanged': 'Same',
   'import.action.error': 'Error',
+  'import.action.duplicate': 'Held elsewhere',
   'import.col.action': 'Action',
   'import.someErrors':
     'Fix the rows with errors first: while any row has an error, the import writes nothing. The error report lists them all.',

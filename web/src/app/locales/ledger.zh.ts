@@ -153,11 +153,14 @@ export const ledgerZh = {
   'import.kind.channels': '两群一号',
   'import.kind.contacts': '联系青年',
   'import.kind.plans': '计划表',
+  'import.kind.members': '团员',
   'import.into': '导入到「{org}」。',
   'import.hint.channels':
     '每行一个群或公众号，可填写所属组织（须在本组织之下）；同一组织、类型和名称视为同一个，再次导入只更新不重复；成员数记为当日读数。',
   'import.hint.contacts':
     '每行一名青年；同一组织内同一手机号视为同一人，再次导入只更新不重复；填写联系团干部时自动登记并关联。',
+  'import.hint.members':
+    '每行一名团员，须在团支部之下；同一身份证号再次导入只更新不重复，空白单元格不会清除已有信息；身份证号已由其他组织登记的行列为“已在他处登记”，请先办理转接。',
   'import.hint.plans': '每行一个乡镇及其计划建群数，按统计用区划代码或名称匹配。',
   'import.template': '下载模板',
   'import.choose': '点击或拖拽文件到此处',
@@ -185,6 +188,7 @@ export const ledgerZh = {
   'import.action.update': '更新',
   'import.action.unchanged': '无变化',
   'import.action.error': '有误',
+  'import.action.duplicate': '已在他处登记',
   'import.col.action': '处理',
   'import.someErrors': '有误的行须先改正：只要有一行有误，正式导入就不会写入任何数据。可下载错误报告逐行查看。',
   'import.moreInReport': '只列出前若干条，全部问题见错误报告。',

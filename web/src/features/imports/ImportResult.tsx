@@ -10,6 +10,7 @@ const actionColors: Record<RowAction, string> = {
   update: 'processing',
   unchanged: 'default',
   error: 'error',
+  duplicate: 'warning',
 };
 
 /** What a job has done so far: progress while it runs, then the counts, a preview and the row errors. */
