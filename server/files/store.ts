@@ -156,3 +156,11 @@ export function detectImageType(bytes: Buffer): ImageType | null {
   if (starts([0x47, 0x49, 0x46, 0x38])) return { mime: 'image/gif', extension: 'gif' };
   return null;
 }
+
+export type DocumentType = ImageType | { mime: 'application/pdf'; extension: 'pdf' };
+
+/** A filed document (a signed form, a scan): a PDF or an image, from its first bytes like detectImageType. */
+export function detectDocumentType(bytes: Buffer): DocumentType | null {
+  if (bytes.subarray(0, 5).toString('latin1') === '%PDF-') return { mime: 'application/pdf', extension: 'pdf' };
+  return detectImageType(bytes);
+}
