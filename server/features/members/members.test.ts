@@ -127,6 +127,8 @@ test('search by name prefix, full ID number or phone; filters by status and age 
   assert.equal((await list(`q=${young.idNumber}`)).json().items[0].id, young.id);
   assert.equal((await list(`q=${old.phone}`)).json().items[0].id, old.id);
   assert.equal((await list('status=lapsed')).json().total, 1);
+  assert.equal((await list('')).json().total, 3, 'the unfiltered total (from the maintained counts)');
+  assert.equal((await list('status=normal')).json().total, 2);
   assert.deepEqual(
     (await list('ageBand=14_17')).json().items.map((m: { id: number }) => m.id),
     [young.id],
