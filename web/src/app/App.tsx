@@ -14,6 +14,8 @@ import { LedgerHome, LedgerPage } from '../features/ledger/LedgerPage.js';
 import { MovesPage } from '../features/orgs/MovesPage.js';
 import { OrgHome, OrgPage } from '../features/orgs/OrgPage.js';
 import { OrgTreeProvider } from '../features/orgs/treeStore.js';
+import { MemberDetailPage } from '../features/people/MemberDetailPage.js';
+import { MemberListPage } from '../features/people/MemberListPage.js';
 import { UsersPage } from '../features/users/UsersPage.js';
 import { configureApi } from './api.js';
 import { HomeRedirect, RequireAbility, RequireSession } from './guards.js';
@@ -197,6 +199,22 @@ function AppRoutes() {
           element={
             <RequireAbility permission="ledger.read">
               <LedgerPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="people"
+          element={
+            <RequireAbility permission="people.read">
+              <MemberListPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="people/members/:id"
+          element={
+            <RequireAbility permission="people.read">
+              <MemberDetailPage />
             </RequireAbility>
           }
         />

@@ -1,11 +1,13 @@
 import { campaignsEn } from './campaigns.en.js';
 import { ledgerEn } from './ledger.en.js';
+import { peopleEn } from './people.en.js';
 import type { zh } from './zh.js';
 
 // English, chosen in the header. Typed against zh so a missing or misspelt key fails the type check.
 export const en: Record<keyof typeof zh, string> = {
   ...campaignsEn,
   ...ledgerEn,
+  ...peopleEn,
   'app.name': 'Tuanjian',
   'app.fullName': 'Tuanjian · Youth League Organisation & New-Media Platform',
   'app.footer': 'Tuanjian · open-source platform for Youth League grassroots work',

@@ -1,10 +1,12 @@
 // Simplified Chinese, the default language. Every key here must exist in en.ts (the type checker enforces it).
 import { campaignsZh } from './campaigns.zh.js';
 import { ledgerZh } from './ledger.zh.js';
+import { peopleZh } from './people.zh.js';
 
 export const zh = {
   ...campaignsZh,
   ...ledgerZh,
+  ...peopleZh,
   'app.name': '团建',
   'app.fullName': '团建 · 共青团基层组织与新媒体工作平台',
   'app.footer': '团建 Tuanjian · 开源的共青团基层组织与新媒体工作平台',
