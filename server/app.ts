@@ -29,6 +29,10 @@ import { contactRoutes } from './features/contacts/routes.js';
 import { importRoutes } from './features/imports/routes.js';
 import { memberRoutes } from './features/members/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
+import { memberRequestRoutes } from './features/member-requests/routes.js';
+import { transferRoutes } from './features/transfers/routes.js';
+import { duplicateRoutes } from './features/duplicates/routes.js';
+import { approvalRoutes } from './features/approvals/routes.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createKeyring, loadMasterKey, type Keyring } from './personal-data/keyring.js';
 import { registerErrorHandler } from './http/errors.js';
@@ -115,6 +119,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     importRoutes,
     notificationRoutes,
     memberRoutes,
+    memberRequestRoutes,
+    transferRoutes,
+    duplicateRoutes,
+    approvalRoutes,
   ]) {
     await app.register(routes(featureDeps));
   }
