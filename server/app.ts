@@ -23,6 +23,9 @@ import { orgRoutes } from './features/orgs/routes.js';
 import { userRoutes } from './features/users/routes.js';
 import { activityRoutes } from './features/activities/routes.js';
 import { cadreRoutes } from './features/cadres/routes.js';
+import { dataQualityRoutes } from './features/data-quality/routes.js';
+import { recommendationRoutes } from './features/recommendations/routes.js';
+import { reviewRoutes } from './features/reviews/routes.js';
 import { campaignRoutes } from './features/campaigns/routes.js';
 import { channelRoutes } from './features/channels/routes.js';
 import { contactRoutes } from './features/contacts/routes.js';
@@ -119,6 +122,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     importRoutes,
     notificationRoutes,
     memberRoutes,
+    reviewRoutes,
+    recommendationRoutes,
+    dataQualityRoutes,
     memberRequestRoutes,
     transferRoutes,
     duplicateRoutes,

@@ -1,8 +1,9 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import type { CadresTable, Executor } from '../../db/schema.js';
+import type { CadreAssessmentsTable, CadresTable, CadreTrainingsTable, Executor } from '../../db/schema.js';
 import { contains, scopeCondition, type LedgerScope } from '../ledger/shared.js';
 
 export type CadreRow = Selectable<CadresTable>;
+export type CadreTrainingRow = Selectable<CadreTrainingsTable>;
 /** A cadre with its org, and the masked ID number and birth date of its member record when it is one. */
 export type CadreWithOrg = CadreRow & {
   org_name: string;
@@ -97,4 +98,72 @@ export function findResponsibleCadre(db: Executor, orgId: number): Promise<Cadre
     .orderBy('id')
     .limit(1)
     .executeTakeFirst();
+}
+
+/** An active cadre of the org who is the same person (same member record or same ID number). */
+export function findSamePersonInOrg(
+  db: Executor,
+  orgId: number,
+  person: { memberId: number | null; idIndex: string | null },
+  exceptId?: number,
+): Promise<{ id: number } | undefined> {
+  let query = db
+    .selectFrom('cadres')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'active')
+    .where((eb) =>
+      person.memberId !== null ? eb('member_id', '=', person.memberId) : eb('id_index', '=', person.idIndex ?? ''),
+    );
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
+  return query.executeTakeFirst();
+}
+
+export function listTrainings(db: Executor, cadreId: number) {
+  return db
+    .selectFrom('cadre_trainings')
+    .selectAll()
+    .where('cadre_id', '=', cadreId)
+    .orderBy('start_on', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export async function insertTraining(db: Executor, values: Insertable<CadreTrainingsTable>): Promise<number> {
+  const { id } = await db.insertInto('cadre_trainings').values(values).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export function listAssessments(db: Executor, cadreId: number) {
+  return db
+    .selectFrom('cadre_assessments')
+    .selectAll()
+    .where('cadre_id', '=', cadreId)
+    .orderBy('year', 'desc')
+    .execute();
+}
+
+export function findAssessment(db: Executor, cadreId: number, year: number) {
+  return db
+    .selectFrom('cadre_assessments')
+    .selectAll()
+    .where('cadre_id', '=', cadreId)
+    .where('year', '=', year)
+    .executeTakeFirst();
+}
+
+/** One assessment per cadre and year: a second one replaces the grade and note. */
+export async function upsertAssessment(db: Executor, values: Insertable<CadreAssessmentsTable>): Promise<void> {
+  await db
+    .insertInto('cadre_assessments')
+    .values(values)
+    .onConflict((oc) =>
+      oc.columns(['cadre_id', 'year']).doUpdateSet({
+        grade: values.grade,
+        note: values.note ?? null,
+        created_by: values.created_by ?? null,
+        created_at: values.created_at,
+      }),
+    )
+    .execute();
 }

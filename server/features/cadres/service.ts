@@ -4,7 +4,7 @@ import type { CreateCadreBody, UpdateCadreBody } from '../../../common/ledger.js
 import type { Db, Executor } from '../../db/schema.js';
 import { nowIso } from '../../db/tree.js';
 import { assertSees, type Actor } from '../../http/actor.js';
-import { AppError } from '../../http/errors.js';
+import { AppError, invalid } from '../../http/errors.js';
 import type { Keyring } from '../../personal-data/keyring.js';
 import { revealAudited } from '../../personal-data/reveal.js';
 import { recordAudit } from '../audit/service.js';
@@ -18,7 +18,9 @@ import {
   phoneColumns,
   resolveLedgerScope,
 } from '../ledger/shared.js';
-import { findCadre, insertCadre, listCadres, updateCadre, type CadreWithOrg } from './repo.js';
+import { findMember } from '../members/repo.js';
+import { assertNameAgrees, noIdentity, resolveCadreIdentity, type CadreIdentityColumns } from './identity.js';
+import { findCadre, findSamePersonInOrg, insertCadre, listCadres, updateCadre, type CadreWithOrg } from './repo.js';
 
 export type CadreDeps = { db: Db; keyring: Keyring };
 
@@ -74,6 +76,7 @@ export async function listOrgCadres(
     includeSubtree: boolean;
     q?: string;
     status?: 'active' | 'left';
+    inReserve?: boolean;
     page: number;
     pageSize: number;
   },
@@ -86,15 +89,33 @@ export async function listOrgCadres(
     scope,
     q: input.q || undefined,
     status: input.status,
+    inReserve: input.inReserve,
     ...pageWindow(input),
   });
   return { items: rows.map((row) => presentCadre(actor, row)), total };
+}
+
+/** The same person may hold one active post per org. */
+async function assertNotAlreadyInOrg(trx: Executor, orgId: number, identity: CadreIdentityColumns, exceptId?: number) {
+  if (identity.member_id === null && identity.id_index === null) return;
+  const same = await findSamePersonInOrg(
+    trx,
+    orgId,
+    { memberId: identity.member_id, idIndex: identity.id_index },
+    exceptId,
+  );
+  if (same)
+    throw new AppError('rule_violation', 409, '此人已是该组织的在任团干部，请修改原记录', { field: 'idNumber' });
 }
 
 export async function createCadre({ db, keyring }: CadreDeps, actor: Actor, body: CreateCadreBody) {
   const phone = body.phone ? phoneColumns(keyring, body.phone) : null;
   return db.transaction().execute(async (trx) => {
     const org = await loadWritableOrg(trx, actor, body.orgId);
+    const identity = body.idNumber
+      ? await resolveCadreIdentity(trx, keyring, { idNumber: body.idNumber, fullName: body.fullName })
+      : noIdentity;
+    await assertNotAlreadyInOrg(trx, org.id, identity);
     const at = nowIso();
     const id = await insertCadre(trx, {
       org_id: org.id,
@@ -105,6 +126,10 @@ export async function createCadre({ db, keyring }: CadreDeps, actor: Actor, body
       phone_index: phone?.phone_index ?? null,
       phone_masked: phone?.phone_masked ?? null,
       status: 'active',
+      ...identity,
+      term_start: body.termStart ?? null,
+      term_end: body.termEnd ?? null,
+      in_reserve: body.inReserve ? 1 : 0,
       created_at: at,
       updated_at: at,
     });
@@ -113,7 +138,14 @@ export async function createCadre({ db, keyring }: CadreDeps, actor: Actor, body
       objectType: 'cadre',
       objectId: id,
       orgId: org.id,
-      details: { post: body.post, kind: body.kind, withPhone: phone !== null },
+      details: {
+        post: body.post,
+        kind: body.kind,
+        withPhone: phone !== null,
+        withIdNumber: Boolean(body.idNumber),
+        memberId: identity.member_id,
+        inReserve: body.inReserve,
+      },
     });
     await refreshOrgMetrics(trx, [org.id], ['cadre_contact_share']);
     return presentCadre(actor, (await findCadre(trx, id))!);
@@ -125,6 +157,21 @@ export async function updateCadreDetails({ db, keyring }: CadreDeps, actor: Acto
   return db.transaction().execute(async (trx) => {
     const cadre = await loadVisibleCadre(trx, actor, id);
     if (body.orgId !== undefined && body.orgId !== cadre.org_id) await loadWritableOrg(trx, actor, body.orgId);
+    const fullName = body.fullName ?? cadre.full_name;
+    let identity: CadreIdentityColumns | undefined;
+    if (body.idNumber === null) identity = noIdentity;
+    else if (body.idNumber !== undefined) {
+      identity = await resolveCadreIdentity(trx, keyring, { idNumber: body.idNumber, fullName });
+    } else if (cadre.member_id !== null && fullName !== cadre.full_name) {
+      await assertNameAgrees(trx, cadre.member_id, fullName);
+    }
+    const termStart = body.termStart === undefined ? cadre.term_start : body.termStart;
+    const termEnd = body.termEnd === undefined ? cadre.term_end : body.termEnd;
+    if (termStart && termEnd && termEnd < termStart) {
+      throw invalid('任期结束日期不能早于开始日期', { field: 'termEnd' });
+    }
+    const identityKey = (c: { member_id: number | null; id_index: string | null }) =>
+      c.member_id !== null ? `member:${c.member_id}` : c.id_index;
     const before = {
       orgId: cadre.org_id,
       fullName: cadre.full_name,
@@ -132,20 +179,32 @@ export async function updateCadreDetails({ db, keyring }: CadreDeps, actor: Acto
       kind: cadre.kind,
       phone: cadre.phone_index,
       status: cadre.status,
+      idNumber: identityKey(cadre),
+      termStart: cadre.term_start,
+      termEnd: cadre.term_end,
+      inReserve: cadre.in_reserve === 1,
     };
     const after = {
       ...before,
       ...body,
       ...(phone === undefined ? {} : { phone: phone?.phone_index ?? null }),
+      idNumber: identity ? identityKey(identity) : before.idNumber,
     };
-    const details = describeChanges(before, after, ['fullName', 'phone']);
+    const details = describeChanges(before, after, ['fullName', 'phone', 'idNumber']);
     if (details.fields.length === 0) return presentCadre(actor, cadre);
+    if (after.status === 'active') {
+      await assertNotAlreadyInOrg(trx, after.orgId, identity ?? cadre, cadre.id);
+    }
     await updateCadre(trx, cadre.id, {
       org_id: after.orgId,
       full_name: after.fullName,
       post: after.post,
       kind: after.kind,
       status: after.status,
+      term_start: after.termStart ?? null,
+      term_end: after.termEnd ?? null,
+      in_reserve: after.inReserve ? 1 : 0,
+      ...(identity ?? {}),
       ...(phone === undefined
         ? {}
         : {
@@ -160,7 +219,7 @@ export async function updateCadreDetails({ db, keyring }: CadreDeps, actor: Acto
       objectType: 'cadre',
       objectId: cadre.id,
       orgId: after.orgId,
-      details,
+      details: identity?.member_id ? { ...details, memberId: identity.member_id } : details,
     });
     if (details.fields.includes('status') || details.fields.includes('orgId')) {
       await refreshOrgMetrics(trx, [...new Set([cadre.org_id, after.orgId])], ['cadre_contact_share']);
@@ -181,5 +240,20 @@ export async function revealCadrePhone({ db, keyring }: CadreDeps, actor: Actor,
       cipher: cadre.phone_cipher,
     });
     return { phone };
+  });
+}
+
+/** The full ID number: from the member record when the cadre is one, else the cadre's own; audited. */
+export async function revealCadreIdNumber({ db, keyring }: CadreDeps, actor: Actor, id: number) {
+  return db.transaction().execute(async (trx) => {
+    const cadre = await loadVisibleCadre(trx, actor, id);
+    const member = cadre.member_id === null ? undefined : await findMember(trx, cadre.member_id);
+    const source = member
+      ? { objectType: 'member', objectId: member.id, orgId: member.org_id, cipher: member.id_cipher }
+      : cadre.id_cipher
+        ? { objectType: 'cadre', objectId: cadre.id, orgId: cadre.org_id, cipher: cadre.id_cipher }
+        : null;
+    if (source === null) throw new AppError('not_found', 404, '该团干部没有登记身份证号');
+    return revealAudited(trx, keyring, actor, { ...source, field: 'idNumber' });
   });
 }
