@@ -1,7 +1,7 @@
 import type { InjectOptions } from 'fastify';
 import { makeTree } from '../../test/factories.js';
 import type { TestContext } from '../../test/harness.js';
-import { get, scoped, type Row, type Where } from '../../test/authorization-kit.js';
+import { get, plain, scoped, type Row, type Where } from '../../test/authorization-kit.js';
 import { makeBranch, makeMember, nextIdNumber } from '../../test/people-factories.js';
 
 // The people part of the authorization table (merged into server/http/authorization.test.ts): every people
@@ -114,6 +114,24 @@ export async function peopleRows({ ctx, tree }: PeopleTableEnv): Promise<Record<
     'GET /api/orgs/:id/member-stats': scoped(readCells, (c, where) =>
       get(`/api/orgs/${branchOf(where).id}/member-stats`)(c),
     ),
+
+    // --- member import and export (server/features/imports) ---
+    'GET /api/exports/members.xlsx': scoped(readCells, (c, where) =>
+      get(`/api/exports/members.xlsx?orgId=${branchOf(where).id}`)(c),
+    ),
+    // A template holds no data: anyone who may read the ledger downloads it (as the xlsx templates).
+    'GET /api/import-templates/:kind.csv': plain(
+      {
+        org_admin: 200,
+        org_editor: 200,
+        inspector: 200,
+        system_admin: 200,
+        security_admin: 403,
+        audit_admin: 403,
+        anonymous: 401,
+      },
+      get('/api/import-templates/members.csv'),
+    ),
   };
 }
 
@@ -168,6 +186,10 @@ export async function peopleIdProbes({ ctx, tree }: PeopleTableEnv): Promise<{
       'GET /api/members?orgId': {
         kind: 'branch',
         request: (id) => ({ method: 'GET', url: `/api/members?orgId=${id}` }),
+      },
+      'GET /api/exports/members.xlsx?orgId': {
+        kind: 'branch',
+        request: (id) => ({ method: 'GET', url: `/api/exports/members.xlsx?orgId=${id}` }),
       },
     },
   };

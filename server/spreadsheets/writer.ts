@@ -5,7 +5,8 @@ import ExcelJS from 'exceljs';
 /** A cell as the writer takes it: text is neutralised, numbers stay numbers, null leaves the cell empty. */
 export type WritableCell = string | number | boolean | null | undefined;
 
-export type SheetColumn = { header: string; width?: number };
+/** `text`: the column is formatted as text, so that digits typed into it later stay digits (ID numbers, codes). */
+export type SheetColumn = { header: string; width?: number; text?: boolean };
 
 export type SheetWriter = {
   /** Adds and commits one row; its memory is released at once. */
@@ -52,7 +53,10 @@ export function createXlsxWriter(output: Writable): XlsxWriter {
       const sheet = workbook.addWorksheet(name, {
         views: options.freezeHeader === false ? [] : [{ state: 'frozen', ySplit: 1, xSplit: 0 }],
       });
-      sheet.columns = columns.map((c) => ({ width: c.width ?? Math.max(10, c.header.length * 2 + 4) }));
+      sheet.columns = columns.map((c) => ({
+        width: c.width ?? Math.max(10, c.header.length * 2 + 4),
+        ...(c.text ? { style: { numFmt: '@' } } : {}),
+      }));
       const header = sheet.addRow(columns.map((c) => c.header));
       header.font = { bold: true };
       header.eachCell((cell) => {

@@ -1,10 +1,19 @@
 import { chinaToday } from '../../../common/dates.js';
+import { maskIdNumber, parseIdNumber } from '../../../common/id-number.js';
 import type { RowAction } from '../../../common/imports.js';
 import type { Db, Executor } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import type { Keyring } from '../../personal-data/keyring.js';
 import { maskPhone, phoneFormatMessage } from '../../personal-data/phone.js';
-import { cellDate, cellInteger, cellPhone, cellText, isErrorCell, type CellValue } from '../../spreadsheets/values.js';
+import {
+  cellDate,
+  cellInteger,
+  cellPhone,
+  cellText,
+  cleanText,
+  isErrorCell,
+  type CellValue,
+} from '../../spreadsheets/values.js';
 import type { TableRow } from '../../spreadsheets/table.js';
 import type { TemplateColumn } from './columns.js';
 import type { OrgResolver, ResolvedOrg } from './org-resolver.js';
@@ -22,6 +31,8 @@ export type ImportContext = {
   orgs: OrgResolver;
   today: string;
   campaignId: number | null;
+  /** The import's job: member events name it as their source. */
+  jobId: number;
 };
 
 export type Checked = Omit<SpoolInput, 'row' | 'display'>;
@@ -37,7 +48,7 @@ export type KindRun<K extends string> = {
   apply: (db: Executor, rows: readonly SpoolRow[], write: boolean) => Promise<RowAction[]>;
   /** After the last chunk, in the same transaction: maintained counts, campaign figures. */
   finish: (trx: Executor) => Promise<void>;
-  extra: () => { cadresCreated?: number };
+  extra: () => { cadresCreated?: number; duplicates?: number };
   /** The tables a large import grows, whose statistics are refreshed afterwards (PostgreSQL). */
   tables: readonly string[];
 };
@@ -54,7 +65,7 @@ export class RowChecker<K extends string> {
   ) {}
 
   /** The cell (null when the column is absent); undefined when it holds an error, which is then reported. */
-  private raw(key: K): CellValue | undefined {
+  raw(key: K): CellValue | undefined {
     const value = this.values[key] ?? null;
     if (isErrorCell(value)) {
       this.errors.push(`${this.labels[key]}为公式错误或无计算结果（${value.error}）`);
@@ -144,7 +155,7 @@ export class RowChecker<K extends string> {
 
   org(key: K, orgs: OrgResolver): ResolvedOrg | null {
     const text = this.text(key, 100) ?? '';
-    const resolved = orgs.resolve(text);
+    const resolved = orgs.resolve(text, this.labels[key]);
     if ('error' in resolved) {
       this.errors.push(resolved.error);
       return null;
@@ -162,12 +173,27 @@ export function labelsOf<K extends string>(columns: readonly TemplateColumn<K>[]
  * is what needs fixing: the uploader's own error report shows it as typed ('typed-phone'); the preview, which
  * anyone who sees the org may read, masks its middle too ('phone').
  */
-export function displayCell(value: CellValue | undefined, kind: 'text' | 'phone' | 'typed-phone' = 'text'): string {
+export function displayCell(value: CellValue | undefined, kind: DisplayKind = 'text'): string {
   if (value === undefined) return '';
   if (kind === 'text') return cellText(value);
+  if (kind === 'id_number' || kind === 'typed-id_number') {
+    const parsed = typeof value === 'string' ? parseIdNumber(idNumberText(value), chinaToday()) : null;
+    if (parsed?.ok) return maskIdNumber(parsed.facts.idNumber);
+    const text = cellText(value);
+    if (kind === 'typed-id_number') return text;
+    return text.length >= 8 ? `${text.slice(0, 4)}****${text.slice(-2)}` : text.replace(/\d/g, '*');
+  }
   const phone = cellPhone(value);
   if (phone && 'phone' in phone) return maskPhone(phone.phone);
   const text = cellText(value);
   if (kind === 'typed-phone') return text;
   return text.length >= 7 ? `${text.slice(0, 3)}****${text.slice(-2)}` : text.replace(/\d/g, '*');
+}
+
+/** The preview's kind of display for a column, or the uploader's (wrong personal values as typed). */
+export type DisplayKind = 'text' | 'phone' | 'typed-phone' | 'id_number' | 'typed-id_number';
+
+/** An ID number cell's text: a leading apostrophe (Excel's "keep as text" mark, typed by hand) is not part of it. */
+export function idNumberText(text: string): string {
+  return cleanText(text).replace(/^['‘’]/, '');
 }

@@ -160,7 +160,7 @@ export const memberColumns = [
     required: true,
     aliases: ['身份证号码', '公民身份号码', '证件号码'],
     note: '18 位，最后一位可为 X；请先把该列设为“文本”再填写或粘贴，Excel 存成数字（如 6.10102E+17）会丢失后几位。同一身份证号再次导入只更新不重复',
-    example: '610102200501011234',
+    example: '610102200501011233',
     width: 22,
     personal: 'id_number',
   },

@@ -3,16 +3,14 @@ import { finished } from 'node:stream/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { openTable, type SpreadsheetFile } from '../../spreadsheets/table.js';
 import { createXlsxWriter } from '../../spreadsheets/writer.js';
-import { displayCell } from './checks.js';
+import { displayCell, type DisplayKind } from './checks.js';
 import type { TemplateColumn } from './columns.js';
 import type { Spool } from './spool.js';
-
-const phoneColumns = new Set(['phone', 'cadrePhone']);
 
 /**
  * The rows that have errors, as uploaded (the columns the import recognised, in sheet order) with an added
  * 错误 column: '第 12 行：手机号码应为 11 位中国大陆手机号'. The source is read again and joined with the spool's
- * errors in row order, so memory stays flat however many rows are wrong. A phone that is a valid number is
+ * errors in row order, so memory stays flat however many rows are wrong. A phone or ID number that is valid is
  * masked like everywhere else; a wrong one is shown as typed, since it is what needs fixing. The report goes only
  * to the uploader.
  */
@@ -29,6 +27,9 @@ export async function writeErrorReport(
     ...table.columns.map((c) => ({ header: c.header, width: columns.find((s) => s.key === c.key)?.width })),
     { header: '错误', width: 60 },
   ]);
+  const kinds = new Map<string, DisplayKind>(
+    columns.flatMap((c) => (c.personal ? [[c.key, `typed-${c.personal}` as const]] : [])),
+  );
   const errors = spool.errorRows();
   let next = errors.next();
   let written = 0;
@@ -38,7 +39,7 @@ export async function writeErrorReport(
       if (next.done) break;
       if (next.value.row !== row.rowNumber) continue;
       sheet.addRow([
-        ...table.columns.map((c) => displayCell(row.values[c.key], phoneColumns.has(c.key) ? 'typed-phone' : 'text')),
+        ...table.columns.map((c) => displayCell(row.values[c.key], kinds.get(c.key) ?? 'text')),
         `第 ${row.rowNumber} 行：${next.value.error}`,
       ]);
       written++;

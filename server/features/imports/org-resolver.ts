@@ -42,14 +42,15 @@ export async function loadOrgResolver(db: Executor, root: ResolvedOrg) {
 
   return {
     byId: (id: number) => byId.get(id),
-    resolve(text: string): OrgResolution {
+    /** `label` names the column in messages (所属组织, 所在团支部). */
+    resolve(text: string, label = '所属组织'): OrgResolution {
       if (text === '') return { org: root };
       const found = /^\d{12}$/.test(text) ? byCode.get(text) : undefined;
       const named = found ? [found] : (byName.get(text) ?? []);
-      if (named.length === 0) return { error: `所属组织“${text}”不存在或不在本次导入的组织范围内` };
-      if (named.length > 1) return { error: `所属组织“${text}”有重名，请填写 12 位统计用区划代码` };
+      if (named.length === 0) return { error: `${label}“${text}”不存在或不在本次导入的组织范围内` };
+      if (named.length > 1) return { error: `${label}“${text}”有重名，请填写 12 位统计用区划代码` };
       const org = named[0];
-      if (org.status !== 'active') return { error: `所属组织“${org.name}”已撤销，不能再登记` };
+      if (org.status !== 'active') return { error: `${label}“${org.name}”已撤销，不能再登记` };
       return { org };
     },
   };

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Readable } from 'node:stream';
-import { exportQuery, importAccepted, jobItem, templateParams } from '../../../common/imports.js';
+import { exportQuery, importAccepted, jobItem, memberExportQuery, templateParams } from '../../../common/imports.js';
 import { idParam } from '../../../common/orgs.js';
 import type { FeatureDeps } from '../../app.js';
 import { readStoredFile } from '../../files/store.js';
@@ -9,7 +9,8 @@ import { requireActor } from '../../http/actor.js';
 import { attachmentDisposition } from '../channels/evidence.js';
 import { exportChannels, exportContacts, type LedgerExport } from './exports.js';
 import { getJob, importJobHandler, importJobKind, loadErrorReport, startImport, xlsxMime } from './service.js';
-import { templateWorkbook } from './templates.js';
+import { exportMembers } from './members-export.js';
+import { templateCsv, templateWorkbook } from './templates.js';
 import { receiveSpreadsheet } from './upload.js';
 
 const tags = ['imports'];
@@ -37,7 +38,7 @@ export function importRoutes(deps: FeatureDeps): FastifyPluginAsyncZod {
       {
         schema: {
           tags,
-          summary: '上传表格导入渠道、联系青年或建群计划（后台任务）',
+          summary: '上传表格导入渠道、联系青年、建群计划或团员（后台任务）',
           consumes: ['multipart/form-data'],
           response: { 202: importAccepted },
         },
@@ -88,6 +89,22 @@ export function importRoutes(deps: FeatureDeps): FastifyPluginAsyncZod {
       async (request, reply) => sendXlsx(reply, templateWorkbook(request.params.kind)),
     );
 
+    app.get(
+      '/api/import-templates/:kind.csv',
+      {
+        schema: { tags, summary: '导入模板（CSV，UTF-8 带 BOM，可直接用 Excel 打开）', params: templateParams },
+        config: { permission: 'ledger.read' },
+      },
+      async (request, reply) => {
+        const csv = templateCsv(request.params.kind);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', attachmentDisposition(csv.fileName))
+          .header('cache-control', 'no-store')
+          .send(csv.body);
+      },
+    );
+
     const exportRoute = (
       url: string,
       summary: string,
@@ -106,6 +123,14 @@ export function importRoutes(deps: FeatureDeps): FastifyPluginAsyncZod {
     );
     exportRoute('/api/exports/contacts.xlsx', '导出联系青年台账（手机号脱敏，xlsx）', (actor, query) =>
       exportContacts(db, actor, query),
+    );
+    app.get(
+      '/api/exports/members.xlsx',
+      {
+        schema: { tags, summary: '导出团员名册（身份证号、手机号脱敏，xlsx）', querystring: memberExportQuery },
+        config: { permission: 'people.read' },
+      },
+      async (request, reply) => sendXlsx(reply, await exportMembers(db, requireActor(request.actor), request.query)),
     );
   };
 }

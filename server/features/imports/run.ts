@@ -18,6 +18,7 @@ import { channelImport } from './channels-import.js';
 import type { ImportContext, KindRun } from './checks.js';
 import { examplePrefix } from './columns.js';
 import { contactImport } from './contacts-import.js';
+import { memberImport } from './members-import.js';
 import { writeErrorReport } from './error-report.js';
 import type { OrgResolver, ResolvedOrg } from './org-resolver.js';
 import { planImport } from './plans-import.js';
@@ -40,6 +41,12 @@ const chunkSize = 500;
 const previewRows = 50;
 const listedErrors = 100;
 
+/**
+ * For tests only: called inside the apply transaction after each chunk a real run has written (rows so far). A
+ * hook that throws stands for a crash half-way through an import: nothing of it may remain.
+ */
+export const importTestHooks: { afterChunkWritten?: (done: number) => void } = {};
+
 async function kindRun(kind: ImportKind, ctx: ImportContext): Promise<KindRun<string>> {
   switch (kind) {
     case 'channels':
@@ -49,7 +56,7 @@ async function kindRun(kind: ImportKind, ctx: ImportContext): Promise<KindRun<st
     case 'plans':
       return await planImport(ctx);
     case 'members':
-      throw new JobFailure('团员导入尚未开放');
+      return memberImport(ctx);
   }
 }
 
@@ -75,13 +82,17 @@ async function checkAll(run: KindRun<string>, source: string, spool: Spool, job:
   const firstKey = run.columns[0].key;
   let chunk: TableRow<string>[] = [];
   let read = 0;
+  let flagged = 0;
+  /** The first rows are previewed, and the first flagged (duplicate) rows wherever they are. */
+  const shown = (index: number, flag: string | null | undefined) =>
+    index < previewRows || (flag && ++flagged <= previewRows);
   const flush = async () => {
     const checked = await run.check(chunk);
     spool.add(
       checked.map((c, i) => ({
         ...c,
         row: chunk[i].rowNumber,
-        display: read - chunk.length + i < previewRows ? run.display(chunk[i].values) : null,
+        display: shown(read - chunk.length + i, c.flag) ? run.display(chunk[i].values) : null,
       })),
     );
     chunk = [];
@@ -124,6 +135,7 @@ async function applyAll(
       if (early.size < previewRows) early.set(rows[i].row, action);
     });
     done += rows.length;
+    if (write) importTestHooks.afterChunkWritten?.(done);
     job.progress(done, total);
     if (job.signal.aborted) throw new Error('import stopped');
     await yieldToLoop();
@@ -132,9 +144,11 @@ async function applyAll(
 }
 
 function preview(spool: Spool, early: Map<number, RowAction>): PreviewRow[] {
-  return spool.firstRows(previewRows).map((r) => ({
+  const first = spool.firstRows(previewRows);
+  const last = first.length === 0 ? 0 : first[first.length - 1].row;
+  return [...first, ...spool.flaggedRows(last, previewRows)].map((r) => ({
     row: r.row,
-    action: r.error ? 'error' : (early.get(r.row) ?? 'unchanged'),
+    action: r.error ? (r.flag === 'duplicate' ? 'duplicate' : 'error') : (early.get(r.row) ?? 'unchanged'),
     values: r.display ? (JSON.parse(r.display) as Record<string, string>) : {},
     errors: r.error ? r.error.split('；') : [],
   }));
@@ -160,6 +174,7 @@ export async function runImport(
     ...scope,
     today: chinaToday(),
     campaignId: input.campaignId,
+    jobId: job.job.id,
   };
   const run = await kindRun(input.kind, ctx);
   const source = storedFilePath(deps.dataDir, input.file.sha256);
@@ -197,7 +212,7 @@ export async function runImport(
         await run.finish(trx);
         const result = await finish(applied);
         await recordAudit(trx, scope.actor, {
-          action: 'ledger.import',
+          action: input.kind === 'members' ? 'member.import' : 'ledger.import',
           objectType: 'job',
           objectId: job.job.id,
           orgId: scope.root.id,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { sql } from 'kysely';
 import type { Permission } from '../../../common/domain.js';
-import type { JobItem } from '../../../common/imports.js';
+import { importPermissions, type JobItem } from '../../../common/imports.js';
 import type { Db } from '../../db/schema.js';
 import { deleteStoredFile, storedFilePath, storeFileFromPath } from '../../files/store.js';
 import { actorCan, actorSees, type Actor } from '../../http/actor.js';
@@ -24,9 +24,16 @@ export type ImportDeps = { db: Db; keyring: Keyring; dataDir: string; jobs: JobR
 
 export const xlsxMime = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-function permissionsFor(kind: ImportJobInput['kind']): Permission[] {
-  return kind === 'plans' ? ['ledger.write', 'campaign.manage'] : ['ledger.write'];
+function permissionsFor(kind: ImportJobInput['kind']): readonly Permission[] {
+  return importPermissions[kind];
 }
+
+const missingPermission: Record<ImportJobInput['kind'], string> = {
+  channels: '导入渠道需要台账编辑权限',
+  contacts: '导入联系青年需要台账编辑权限',
+  plans: '导入建群计划需要工作任务管理权限',
+  members: '导入团员需要团员管理权限',
+};
 
 /**
  * Stores the upload and queues its import: the file row, the job and the audit row in one transaction. The org
@@ -36,7 +43,7 @@ export async function startImport(deps: ImportDeps, actor: Actor, upload: Spread
   const { fields } = upload;
   if (!permissionsFor(fields.kind).every((p) => actorCan(actor, p))) {
     fs.rmSync(upload.tempPath, { force: true });
-    throw forbidden('导入建群计划需要工作任务管理权限');
+    throw forbidden(missingPermission[fields.kind]);
   }
   try {
     const id = await deps.db.transaction().execute(async (trx) => {
@@ -59,7 +66,7 @@ export async function startImport(deps: ImportDeps, actor: Actor, upload: Spread
         input,
       });
       await recordAudit(trx, actor, {
-        action: 'ledger.import_queued',
+        action: fields.kind === 'members' ? 'member.import_queued' : 'ledger.import_queued',
         objectType: 'job',
         objectId: jobId,
         orgId: org.id,
@@ -136,10 +143,17 @@ async function releaseUpload(deps: Omit<ImportDeps, 'jobs'>, jobId: number, sha2
 
 type VisibleJob = JobRow & { org_path: string | null };
 
-/** A job its creator sees, and anyone who sees its org; anything else is "not found". */
+/**
+ * A job its creator sees, and anyone who sees its org; anything else is "not found". A member import's preview
+ * lists people (masked): it is for those who may read member registers.
+ */
 export async function loadVisibleJob(db: Db, actor: Actor, id: number): Promise<VisibleJob> {
   const job = await findJob(db, id);
   if (!job) throw notFound('任务');
+  if (job.kind === importJobKind && !actorCan(actor, 'people.read')) {
+    const { kind } = JSON.parse(job.input) as Pick<ImportJobInput, 'kind'>;
+    if (kind === 'members') throw notFound('任务');
+  }
   const org = job.org_id === null ? undefined : await findOrg(db, job.org_id);
   const orgPath = org?.path ?? null;
   const visible =

@@ -22,12 +22,16 @@ export type SpoolInput = {
   errors: string[];
   /** What the preview shows of the row (phones masked); kept for the first rows only. */
   display?: Record<string, string> | null;
+  /** An erroneous row the preview lists apart: its person is already registered in another org. */
+  flag?: 'duplicate' | null;
 };
 
 export type SpoolRow = { row: number; orgId: number; key: string; alt: string | null; record: string };
 
 export type SpoolRules = {
   duplicateMessage: (firstRow: number) => string;
+  /** 'org' (default): the key is unique within each org; 'file': within the whole file (a person's ID number). */
+  keyScope?: 'org' | 'file';
   /** When set, the alt key is unique in the file and a repeat gets this message. */
   altMessage?: (firstRow: number) => string;
 };
@@ -39,9 +43,13 @@ export type Spool = {
   validChunks: (size: number) => Generator<SpoolRow[]>;
   /** Rows with errors in row order: row number and the joined message. */
   errorRows: () => Generator<{ row: number; error: string }>;
-  firstRows: (limit: number) => { row: number; error: string | null; display: string | null }[];
+  firstRows: (limit: number) => PreviewSource[];
+  /** Flagged rows after `afterRow`, in row order. */
+  flaggedRows: (afterRow: number, limit: number) => PreviewSource[];
   close: () => void;
 };
+
+export type PreviewSource = { row: number; error: string | null; display: string | null; flag: string | null };
 
 export const messageSeparator = '；';
 
@@ -53,24 +61,26 @@ export function openSpool(dir: string, rules: SpoolRules): Spool {
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -32000');
   db.exec(`
-    create table rows (row integer primary key, org_id integer, nkey text, alt text, record text, error text, display text);
+    create table rows (row integer primary key, org_id integer, nkey text, alt text, record text, error text, display text, flag text);
+    create index rows_flag on rows (flag, row) where flag is not null;
     create table seen_keys (org_id integer not null, nkey text not null, row integer not null, primary key (org_id, nkey)) without rowid;
     create table seen_alts (alt text primary key, row integer not null) without rowid;
   `);
   const insert = db.prepare(
-    'insert into rows (row, org_id, nkey, alt, record, error, display) values (?, ?, ?, ?, ?, ?, ?)',
+    'insert into rows (row, org_id, nkey, alt, record, error, display, flag) values (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const seeKey = db.prepare('insert into seen_keys (org_id, nkey, row) values (?, ?, ?) on conflict do nothing');
   const firstWithKey = db.prepare('select row from seen_keys where org_id = ? and nkey = ?').pluck();
   const seeAlt = db.prepare('insert into seen_alts (alt, row) values (?, ?) on conflict do nothing');
   const firstWithAlt = db.prepare('select row from seen_alts where alt = ?').pluck();
+  const keyOrg = (orgId: number) => (rules.keyScope === 'file' ? 0 : orgId);
   let rows = 0;
   let errors = 0;
   const insertMany = db.transaction((input: readonly SpoolInput[]) => {
     for (const r of input) {
       const messages = [...r.errors];
-      if (r.key !== null && r.orgId !== null && seeKey.run(r.orgId, r.key, r.row).changes === 0) {
-        messages.push(rules.duplicateMessage(firstWithKey.get(r.orgId, r.key) as number));
+      if (r.key !== null && r.orgId !== null && seeKey.run(keyOrg(r.orgId), r.key, r.row).changes === 0) {
+        messages.push(rules.duplicateMessage(firstWithKey.get(keyOrg(r.orgId), r.key) as number));
       }
       if (rules.altMessage && r.alt && seeAlt.run(r.alt, r.row).changes === 0) {
         messages.push(rules.altMessage(firstWithAlt.get(r.alt) as number));
@@ -84,6 +94,7 @@ export function openSpool(dir: string, rules: SpoolRules): Spool {
         ok ? JSON.stringify(r.record) : null,
         ok ? null : messages.join(messageSeparator),
         r.display ? JSON.stringify(r.display) : null,
+        ok ? null : (r.flag ?? null),
       );
       rows++;
       if (!ok) errors++;
@@ -118,11 +129,13 @@ export function openSpool(dir: string, rules: SpoolRules): Spool {
       }
     },
     firstRows: (limit) =>
-      db.prepare('select row, error, display from rows order by row limit ?').all(limit) as {
-        row: number;
-        error: string | null;
-        display: string | null;
-      }[],
+      db.prepare('select row, error, display, flag from rows order by row limit ?').all(limit) as PreviewSource[],
+    flaggedRows: (afterRow, limit) =>
+      db
+        .prepare(
+          'select row, error, display, flag from rows where flag is not null and row > ? order by flag, row limit ?',
+        )
+        .all(afterRow, limit) as PreviewSource[],
     close() {
       db.close();
       fs.rmSync(file, { force: true });
