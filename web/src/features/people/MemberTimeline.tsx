@@ -1,5 +1,11 @@
 import { Empty, Timeline, Typography } from 'antd';
-import { membershipStatuses, politicalStatuses, reviewGrades } from '../../../../common/domain.js';
+import {
+  membershipStatuses,
+  politicalStatuses,
+  reviewGrades,
+  transferReasons,
+  transferSteps,
+} from '../../../../common/domain.js';
 import { formatDateTime } from '../../app/format.js';
 import { useT, type MessageKey, type Translate } from '../../app/i18n.js';
 import { Pending } from '../../app/Pending.js';
@@ -47,6 +53,21 @@ const detailNames: Record<string, MessageKey> = {
   decision: 'member.timeline.detail.decision',
   caseId: 'member.timeline.detail.caseId',
   validUntil: 'member.timeline.detail.validUntil',
+  resolution: 'member.timeline.detail.resolution',
+  recommendedOn: 'member.timeline.detail.recommendedOn',
+  certifiedOn: 'member.timeline.detail.certifiedOn',
+  ceremonyOn: 'member.timeline.detail.ceremonyOn',
+  memberNo: 'member.timeline.detail.memberNo',
+  newIdMasked: 'member.timeline.detail.newIdMasked',
+  previous: 'member.timeline.detail.previous',
+};
+
+/** Detail values that are codes of a closed vocabulary, by the key they are recorded under. */
+const codeKeys: Record<string, { values: readonly string[]; prefix: string }> = {
+  reason: { values: transferReasons, prefix: 'people.transferReason' },
+  step: { values: transferSteps, prefix: 'people.transferStep' },
+  decision: { values: ['approved', 'rejected', 'withdrawn'], prefix: 'people.decision' },
+  resolution: { values: ['transfer', 'merge', 'reject'], prefix: 'people.resolution' },
 };
 
 /** A recorded value in words: statuses and grades translated, booleans as 是/否. */
@@ -74,7 +95,11 @@ function eventSummary(t: Translate, event: MemberEvent): string[] {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(details)) {
     const name = detailNames[key];
-    const text = valueText(t, value);
+    const code = codeKeys[key];
+    const text =
+      code && typeof value === 'string' && code.values.includes(value)
+        ? t(`${code.prefix}.${value}` as MessageKey)
+        : valueText(t, value);
     if (name && text !== null) parts.push(`${t(name)}：${text}`);
   }
   if (details.source === 'import') parts.push(t('member.timeline.source.import'));

@@ -9,6 +9,8 @@ import type {
   updateMemberBody,
 } from '../../../../common/members.js';
 import type { MembershipStatus } from '../../../../common/domain.js';
+import type { correctionBody, MemberRequestItem, statusRequestBody } from '../../../../common/member-requests.js';
+import type { createTransferBody } from '../../../../common/transfers.js';
 import { api, download, type RequestOptions } from '../../app/api.js';
 
 // The member register endpoints (团员), typed by the shared contract in common/members.ts. ID numbers and phones
@@ -47,3 +49,17 @@ export const memberApi = {
 export function downloadMembers(query: { orgId: number; scope: 'own' | 'subtree'; status?: MembershipStatus }) {
   return download('/api/exports/members.xlsx', query, '团员名册.xlsx');
 }
+
+export type StatusRequest = z.input<typeof statusRequestBody>;
+export type CorrectionRequest = z.input<typeof correctionBody>;
+export type CreateTransfer = z.input<typeof createTransferBody>;
+
+/** Requests a branch starts on a member (common/member-requests.ts, common/transfers.ts), decided upward. */
+export const memberRequestApi = {
+  status: (id: number, body: StatusRequest, opts?: Opts) =>
+    api.post<MemberRequestItem>(`/api/members/${id}/status-requests`, body, opts),
+  correction: (id: number, body: CorrectionRequest, opts?: Opts) =>
+    api.post<MemberRequestItem>(`/api/members/${id}/corrections`, body, opts),
+  transfer: (body: CreateTransfer, opts?: Opts) =>
+    api.post<{ ids: number[]; batchKey: string }>('/api/transfers', body, opts),
+};

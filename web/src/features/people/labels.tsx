@@ -38,6 +38,8 @@ const eventKinds = new Set([
   'merged',
   'annual_review',
   'registered',
+  'annual_registration',
+  'ceremony',
   'party_recommended',
   'recommendation_certified',
   'imported',
@@ -50,7 +52,9 @@ export function eventKindLabel(t: Translate, kind: string): string {
 
 /** The timeline dot: green for joining, red for leaving or refusals, blue for the rest. */
 export function eventColor(kind: string): string {
-  if (kind === 'created' || kind === 'admitted' || kind === 'registered' || kind === 'transferred') return 'green';
+  if (['created', 'admitted', 'registered', 'annual_registration', 'transferred', 'ceremony'].includes(kind)) {
+    return 'green';
+  }
   if (kind.endsWith('rejected') || kind === 'duplicate_opened') return 'red';
   if (kind.endsWith('requested') || kind === 'transfer_step') return 'orange';
   return 'blue';
