@@ -22,6 +22,7 @@ import { authRoutes } from './features/auth/routes.js';
 import { orgRoutes } from './features/orgs/routes.js';
 import { userRoutes } from './features/users/routes.js';
 import { activityRoutes } from './features/activities/routes.js';
+import { applicantRoutes } from './features/applicants/routes.js';
 import { cadreRoutes } from './features/cadres/routes.js';
 import { dataQualityRoutes } from './features/data-quality/routes.js';
 import { recommendationRoutes } from './features/recommendations/routes.js';
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     transferRoutes,
     duplicateRoutes,
     approvalRoutes,
+    applicantRoutes,
   ]) {
     await app.register(routes(featureDeps));
   }

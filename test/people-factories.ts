@@ -103,3 +103,88 @@ export async function makeMember(
   });
   return { id, orgId: org.id, fullName, idNumber: facts.idNumber, phone };
 }
+
+export type ApplicantDates = {
+  appliedOn?: string;
+  talkedOn?: string | null;
+  activistOn?: string | null;
+  candidateOn?: string | null;
+  voteOn?: string | null;
+  approvedOn?: string | null;
+  ceremonyOn?: string | null;
+};
+
+export type TestApplicant = { id: number; orgId: number; fullName: string; idNumber: string };
+
+/**
+ * An applicant (入团申请人) written straight to the database at a stage, with the dates of the stages it passed:
+ * by default each step a month after the one before, starting a year ago; `dates` overrides any of them.
+ * A 'voted' applicant gets two fresh member introducers in its branch.
+ */
+export async function makeApplicant(
+  ctx: TestContext,
+  input: {
+    org?: OrgRow;
+    fullName?: string;
+    idNumber?: string;
+    birthDate?: string;
+    stage?: 'applied' | 'activist' | 'candidate' | 'voted' | 'withdrawn';
+    lectureHours?: number;
+    dates?: ApplicantDates;
+  } = {},
+): Promise<TestApplicant> {
+  const org = input.org ?? (await makeBranch(ctx));
+  const idNumber = input.idNumber ?? nextIdNumber({ birthDate: input.birthDate });
+  const facts = checkIdNumber(idNumber);
+  const stage = input.stage ?? 'applied';
+  const order = ['applied', 'activist', 'candidate', 'voted'];
+  const reached = (s: string) => stage === 'withdrawn' || order.indexOf(stage) >= order.indexOf(s);
+  const start = addDays(nowIso().slice(0, 10), -365);
+  const dates = {
+    appliedOn: start,
+    talkedOn: reached('activist') ? addDays(start, 20) : null,
+    activistOn: reached('activist') ? addDays(start, 30) : null,
+    candidateOn: reached('candidate') ? addDays(start, 150) : null,
+    voteOn: reached('voted') ? addDays(start, 180) : null,
+    ...input.dates,
+  };
+  const introducers =
+    stage === 'voted' ? [await makeMember(ctx, { org }), await makeMember(ctx, { org })] : [null, null];
+  sequence += 1;
+  const fullName = input.fullName ?? `申请人${sequence}`;
+  const at = nowIso();
+  const row = await ctx.db
+    .insertInto('applicants')
+    .values({
+      org_id: org.id,
+      full_name: fullName,
+      ...idColumns(ctx.app.keyring, facts),
+      birth_date: facts.birthDate,
+      sex: facts.sex,
+      phone_cipher: null,
+      phone_index: null,
+      phone_masked: null,
+      stage,
+      applied_on: dates.appliedOn,
+      talked_on: dates.talkedOn,
+      activist_on: dates.activistOn,
+      lecture_hours: input.lectureHours ?? (reached('candidate') ? 8 : 0),
+      candidate_on: dates.candidateOn,
+      introducer1_id: introducers[0]?.id ?? null,
+      introducer2_id: introducers[1]?.id ?? null,
+      vote_on: dates.voteOn,
+      vote_due: dates.voteOn ? 10 : null,
+      vote_present: dates.voteOn ? 8 : null,
+      vote_for: dates.voteOn ? 7 : null,
+      approved_on: null,
+      approved_by: null,
+      ceremony_on: null,
+      member_id: null,
+      closed_reason: stage === 'withdrawn' ? '测试撤回' : null,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, orgId: org.id, fullName, idNumber: facts.idNumber };
+}
