@@ -355,7 +355,7 @@ test('overdue applicants are flagged, filtered and counted on the board', async 
   });
   assert.equal(approval.statusCode, 200, approval.body);
 
-  const detail = (await branchEditor.get(`/api/applicants/${lateTalk.id}`)).json();
+  const detail = (await countyAdmin.get(`/api/applicants/${lateTalk.id}`)).json();
   assert.match(detail.overdue[0].message, new RegExp(`应在 ${addMonths(addMonths(today, -2), 1)} 前完成谈话`));
   const overdue = (await countyAdmin.get(`/api/applicants?orgId=${board.id}&overdue=true`)).json();
   const byId = new Map(overdue.items.map((i: { id: number; overdue: { reason: string }[] }) => [i.id, i.overdue]));
