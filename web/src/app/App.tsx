@@ -5,6 +5,8 @@ import { useEffect } from 'react';
 import { BrowserRouter, Route, Routes, useNavigate } from 'react-router-dom';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.js';
 import { LoginPage } from '../features/auth/LoginPage.js';
+import { AdmissionPage } from '../features/admission/AdmissionPage.js';
+import { ApprovalsPage } from '../features/approvals/ApprovalsPage.js';
 import { AuditPage } from '../features/audit/AuditPage.js';
 import { CampaignDetailPage } from '../features/campaigns/CampaignDetailPage.js';
 import { CampaignListPage } from '../features/campaigns/CampaignListPage.js';
@@ -215,6 +217,22 @@ function AppRoutes() {
           element={
             <RequireAbility permission="people.read">
               <MemberDetailPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="admission"
+          element={
+            <RequireAbility permission="people.read">
+              <AdmissionPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="approvals"
+          element={
+            <RequireAbility permission="people.read">
+              <ApprovalsPage />
             </RequireAbility>
           }
         />

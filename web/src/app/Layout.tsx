@@ -1,6 +1,7 @@
 import {
   AuditOutlined,
   BranchesOutlined,
+  CheckSquareOutlined,
   ClusterOutlined,
   DashboardOutlined,
   WechatOutlined,
@@ -11,11 +12,13 @@ import {
   LogoutOutlined,
   MenuOutlined,
   TeamOutlined,
+  UserAddOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { App, Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Tag, type MenuProps } from 'antd';
 import { useState } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { ApprovalsMenuLabel } from '../features/approvals/summary.js';
 import { NotificationBell } from '../features/notifications/NotificationBell.js';
 import { OrgNavigator } from '../features/orgs/OrgNavigator.js';
 import { useI18n } from './i18n.js';
@@ -85,6 +88,20 @@ function SideContent({ onNavigate }: { onNavigate?: () => void }) {
       key: '/people',
       icon: <IdcardOutlined />,
       label: <Link to="/people">{t('nav.people')}</Link>,
+    },
+    can('people.read') && {
+      key: '/admission',
+      icon: <UserAddOutlined />,
+      label: <Link to="/admission">{t('nav.admission')}</Link>,
+    },
+    can('people.read') && {
+      key: '/approvals',
+      icon: <CheckSquareOutlined />,
+      label: (
+        <Link to="/approvals">
+          <ApprovalsMenuLabel label={t('nav.approvals')} />
+        </Link>
+      ),
     },
     can('org.move') && { key: '/moves', icon: <BranchesOutlined />, label: <Link to="/moves">{t('nav.moves')}</Link> },
     can('user.read') && { key: '/users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> },

@@ -1,3 +1,5 @@
+import { admissionEn } from './admission.en.js';
+import { approvalsEn } from './approvals.en.js';
 import { campaignsEn } from './campaigns.en.js';
 import { ledgerEn } from './ledger.en.js';
 import { peopleEn } from './people.en.js';
@@ -5,6 +7,8 @@ import type { zh } from './zh.js';
 
 // English, chosen in the header. Typed against zh so a missing or misspelt key fails the type check.
 export const en: Record<keyof typeof zh, string> = {
+  ...admissionEn,
+  ...approvalsEn,
   ...campaignsEn,
   ...ledgerEn,
   ...peopleEn,

@@ -1,9 +1,13 @@
 // Simplified Chinese, the default language. Every key here must exist in en.ts (the type checker enforces it).
+import { admissionZh } from './admission.zh.js';
+import { approvalsZh } from './approvals.zh.js';
 import { campaignsZh } from './campaigns.zh.js';
 import { ledgerZh } from './ledger.zh.js';
 import { peopleZh } from './people.zh.js';
 
 export const zh = {
+  ...admissionZh,
+  ...approvalsZh,
   ...campaignsZh,
   ...ledgerZh,
   ...peopleZh,

@@ -1,0 +1,176 @@
+import { CheckOutlined, ClockCircleOutlined, CloseOutlined } from '@ant-design/icons';
+import { App, Button, Space, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { useState } from 'react';
+import type { ApplicantItem } from '../../../../common/applicants.js';
+import { useT } from '../../app/i18n.js';
+import { PagedTable } from '../../app/PagedTable.js';
+import { useLoad } from '../../app/useLoad.js';
+import { usePaging } from '../../app/usePaging.js';
+import { applicantApi } from '../admission/api.js';
+import { ApplicantDrawer } from '../admission/ApplicantDrawer.js';
+import { ApproveAdmissionModal } from '../admission/StepModals.js';
+import { DecisionModal, ApprovalsToolbar } from './DecisionModal.js';
+import { notifyApprovalsChanged } from './summary.js';
+
+/** 入团审批: applicants voted in by a branch below, awaiting the actor's committee; approved one by one or in a batch. */
+export function AdmissionsTab() {
+  const t = useT();
+  const { message } = App.useApp();
+  const [q, setQ] = useState<string | undefined>(undefined);
+  const paging = usePaging();
+  const { page } = paging;
+  const [selected, setSelected] = useState<ApplicantItem[]>([]);
+  const [approving, setApproving] = useState<ApplicantItem[] | null>(null);
+  const [rejecting, setRejecting] = useState<ApplicantItem | null>(null);
+  const [openId, setOpenId] = useState<number | null>(null);
+  const { data, loading, reload } = useLoad(
+    () => applicantApi.list({ awaiting: 'approval', q, page: page.current, pageSize: page.pageSize }),
+    [q, page.current, page.pageSize],
+  );
+  const changed = () => {
+    setSelected([]);
+    reload();
+    notifyApprovalsChanged();
+  };
+
+  const columns: TableColumnsType<ApplicantItem> = [
+    {
+      title: t('approvals.admissions.col.applicant'),
+      dataIndex: 'fullName',
+      render: (name: string, row) => (
+        <Space size={6} wrap>
+          <Typography.Link onClick={() => setOpenId(row.id)} data-testid={`admission-open-${row.id}`}>
+            {name}
+          </Typography.Link>
+          {row.overdue.map((o) => (
+            <Tooltip key={o.reason} title={o.message}>
+              <Tag color="error" icon={<ClockCircleOutlined />}>
+                {t(`overdueReason.${o.reason}`)}
+              </Tag>
+            </Tooltip>
+          ))}
+        </Space>
+      ),
+    },
+    {
+      title: t('approvals.col.idMasked'),
+      dataIndex: 'idMasked',
+      render: (v: string) => <span className="tj-mono">{v}</span>,
+    },
+    { title: t('approvals.col.org'), dataIndex: 'orgName', responsive: ['md'] },
+    {
+      title: t('approvals.admissions.col.ageSex'),
+      key: 'age',
+      responsive: ['lg'],
+      render: (_v, row) => `${t(`applicant.sex.${row.sex}`)} · ${t('applicant.ageValue', { n: row.age })}`,
+    },
+    {
+      title: t('approvals.admissions.col.dates'),
+      key: 'dates',
+      responsive: ['lg'],
+      render: (_v, row) => (
+        <span className="tj-mono">
+          {row.activistOn ?? '—'} → {row.candidateOn ?? '—'} → {row.voteOn ?? '—'}
+        </span>
+      ),
+    },
+    {
+      title: t('approvals.admissions.col.hours'),
+      dataIndex: 'lectureHours',
+      responsive: ['md'],
+      render: (n: number) => t('admission.card.hours', { n }),
+    },
+    {
+      title: t('approvals.col.actions'),
+      key: 'actions',
+      render: (_v, row) => (
+        <Space size={4}>
+          <Button
+            size="small"
+            type="primary"
+            icon={<CheckOutlined />}
+            onClick={() => setApproving([row])}
+            data-testid={`admission-approve-${row.id}`}
+          >
+            {t('approvals.approve')}
+          </Button>
+          <Button
+            size="small"
+            danger
+            icon={<CloseOutlined />}
+            onClick={() => setRejecting(row)}
+            data-testid={`admission-reject-${row.id}`}
+          >
+            {t('approvals.reject')}
+          </Button>
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <ApprovalsToolbar
+        testId="admissions"
+        onSearch={(next) => {
+          setQ(next);
+          paging.toFirstPage();
+        }}
+        extra={
+          selected.length > 0 && (
+            <>
+              <span className="tj-secondary">{t('approvals.selected', { n: selected.length })}</span>
+              <Button onClick={() => setSelected([])}>{t('approvals.clearSelection')}</Button>
+              <Button
+                type="primary"
+                icon={<CheckOutlined />}
+                onClick={() => setApproving(selected)}
+                data-testid="admissions-batch-approve"
+              >
+                {t('approvals.batchApprove')}
+              </Button>
+            </>
+          )
+        }
+      />
+      <PagedTable<ApplicantItem>
+        data-testid="admissions-table"
+        columns={columns}
+        data={data}
+        loading={loading}
+        paging={paging}
+        emptyText={q ? t('approvals.admissions.emptySearch') : t('approvals.admissions.empty')}
+        rowSelection={{
+          selectedRowKeys: selected.map((a) => a.id),
+          onChange: (_keys, rows) => setSelected(rows),
+          preserveSelectedRowKeys: true,
+        }}
+      />
+      {approving && (
+        <ApproveAdmissionModal
+          applicants={approving}
+          onClose={() => setApproving(null)}
+          onDone={(result) => {
+            setApproving(null);
+            void message.success(t('approvals.admissions.approved', { n: result.approved.length }));
+            changed();
+          }}
+        />
+      )}
+      {rejecting && (
+        <DecisionModal
+          decision="reject"
+          title={t('approvals.admissions.rejectTitle', { name: rejecting.fullName })}
+          onClose={() => setRejecting(null)}
+          onSubmit={async (note) => {
+            await applicantApi.reject(rejecting.id, note ?? '', { quiet: true });
+            setRejecting(null);
+            void message.success(t('approvals.rejected'));
+            changed();
+          }}
+        />
+      )}
+      {openId !== null && <ApplicantDrawer applicantId={openId} onClose={() => setOpenId(null)} onChanged={changed} />}
+    </>
+  );
+}
