@@ -3,9 +3,11 @@ import diagnostics from 'node:diagnostics_channel';
 import { test } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { z } from 'zod';
+import { chinaToday } from '../../common/dates.js';
 import { loginAsFrom, nextAddress, tableCounts } from '../../test/clients.js';
 import { makeOrg, makeTree, makeUser, testPassword, type Client } from '../../test/factories.js';
 import { makeMember, nextIdNumber } from '../../test/people-factories.js';
+import { makeStatusRequest } from '../../test/request-factories.js';
 import { createTestContext } from '../../test/harness.js';
 import { multipartBody } from '../../test/imports.js';
 import { makeCadre, makeChannel, makeContact } from '../../test/ledger-factories.js';
@@ -52,6 +54,26 @@ const probeCadre = await makeCadre(ctx, { org: tree.townA1 });
 const probeChannel = await makeChannel(ctx, { org: tree.townA1 });
 const probeContact = await makeContact(ctx, { org: tree.townA1 });
 const probeMember = await makeMember(ctx, { org: tree.villageA1 });
+const lastYear = Number(chinaToday().slice(0, 4)) - 1;
+/** Path parameters that are not ids, and a value their schemas accept. */
+const goodParams: Record<string, string> = { year: String(lastYear), check: 'small_branches' };
+const probeRecommendation = (
+  await ctx.db
+    .insertInto('party_recommendations')
+    .values({
+      member_id: probeMember.id,
+      org_id: tree.villageA1.id,
+      recommended_on: '2025-03-01',
+      valid_until: '2027-03-01',
+      certified_on: null,
+      certified_by: null,
+      form_sha256: null,
+      created_by: null,
+      created_at: new Date().toISOString(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+).id;
 const campaignBody = {
   rootOrgId: tree.countyA.id,
   name: '输入检查任务',
@@ -84,6 +106,9 @@ const bodiless = [
   'POST /api/notifications/read-all',
   'POST /api/members/:id/reveal-id',
   'POST /api/members/:id/reveal-phone',
+  'POST /api/member-requests/:id/withdraw',
+  'POST /api/transfers/:id/withdraw',
+  'POST /api/cadres/:id/reveal-id',
 ];
 // GET routes whose only input, if any, is the path id.
 const queryless = [
@@ -104,7 +129,12 @@ const queryless = [
   'GET /api/notifications',
   'GET /api/members/:id',
   'GET /api/members/:id/events',
+  'GET /api/transfers/:id',
+  'GET /api/member-duplicates/:id',
+  'GET /api/approvals/summary',
   'GET /api/orgs/:id/member-stats',
+  'GET /api/cadres/:id',
+  'GET /api/orgs/:id/data-quality',
 ];
 
 /** A request whose URL is a plain string, so that it can be named in assertion messages. */
@@ -117,6 +147,104 @@ type BodyCase = {
   wrongTypes: Record<string, unknown>;
 };
 const bodyCases: Record<string, BodyCase> = {
+  'POST /api/members/:id/status-requests': {
+    client: ledgerAdmin,
+    url: async () => `/api/members/${probeMember.id}/status-requests`,
+    valid: { toStatus: 'lapsed', reason: '连续 6 个月未参加组织生活' },
+    wrongTypes: { toStatus: 'gone', reason: 5 },
+  },
+  'POST /api/member-requests/batch': {
+    client: ledgerAdmin,
+    url: async () => '/api/member-requests/batch',
+    valid: { memberIds: [probeMember.id], toStatus: 'aged_out', reason: '满 28 周岁' },
+    wrongTypes: { memberIds: 'all', toStatus: 1, reason: [] },
+  },
+  'POST /api/members/:id/corrections': {
+    client: ledgerAdmin,
+    url: async () => `/api/members/${probeMember.id}/corrections`,
+    valid: { fullName: '更正名', reason: '录入有误' },
+    wrongTypes: { fullName: 1, idNumber: 610102200001011234, reason: null },
+  },
+  'POST /api/member-requests/:id/approve': {
+    client: ledgerAdmin,
+    url: async () =>
+      `/api/member-requests/${await makeStatusRequest(ctx, { member: probeMember, requestedBy: probeUser.id })}/approve`,
+    valid: { note: '同意' },
+    wrongTypes: { note: 5 },
+  },
+  'POST /api/member-requests/:id/reject': {
+    client: ledgerAdmin,
+    url: async () =>
+      `/api/member-requests/${await makeStatusRequest(ctx, { member: probeMember, requestedBy: probeUser.id })}/reject`,
+    valid: { note: '材料不全' },
+    wrongTypes: { note: [] },
+  },
+  'POST /api/transfers': {
+    client: ledgerAdmin,
+    url: async () => '/api/transfers',
+    valid: { memberIds: [probeMember.id], toOrgId: tree.villageB1.id, reason: 'employment' },
+    wrongTypes: { memberIds: [0], toOrgId: 'x', reason: 'holiday', note: 5 },
+  },
+  'POST /api/transfers/approve': {
+    client: ledgerAdmin,
+    url: async () => '/api/transfers/approve',
+    valid: { ids: [1], note: '同意' },
+    wrongTypes: { ids: 'all', note: 1 },
+  },
+  'POST /api/transfers/:id/approve': {
+    client: ledgerAdmin,
+    url: async () => '/api/transfers/1/approve',
+    valid: {},
+    wrongTypes: { note: 1 },
+  },
+  'POST /api/transfers/:id/reject': {
+    client: ledgerAdmin,
+    url: async () => '/api/transfers/1/reject',
+    valid: { note: '不同意' },
+    wrongTypes: { note: false },
+  },
+  'POST /api/member-duplicates/:id/resolve': {
+    client: ledgerAdmin,
+    url: async () => '/api/member-duplicates/1/resolve',
+    valid: { resolution: 'reject', note: '非同一人' },
+    wrongTypes: { resolution: 'delete', note: 1 },
+  },
+  'PUT /api/orgs/:id/annual-reviews/:year': {
+    client: ledgerAdmin,
+    url: async () => `/api/orgs/${tree.villageA1.id}/annual-reviews/${lastYear}`,
+    valid: { entries: [{ memberId: probeMember.id, grade: 'qualified' }] },
+    wrongTypes: { entries: [{ memberId: 'x', grade: 'A' }] },
+  },
+  'POST /api/orgs/:id/annual-registrations/:year': {
+    client: ledgerAdmin,
+    url: async () => `/api/orgs/${tree.villageA1.id}/annual-registrations/${lastYear}`,
+    valid: { memberIds: [probeMember.id] },
+    wrongTypes: { memberIds: 'x' },
+  },
+  'POST /api/orgs/:id/party-recommendations': {
+    client: ledgerAdmin,
+    url: async () => `/api/orgs/${tree.villageA1.id}/party-recommendations`,
+    valid: { recommendedOn: '2025-03-01', memberIds: [probeMember.id] },
+    wrongTypes: { recommendedOn: 20250301, memberIds: [true] },
+  },
+  'POST /api/party-recommendations/:id/certify': {
+    client: ledgerAdmin,
+    url: async () => `/api/party-recommendations/${probeRecommendation}/certify`,
+    valid: { certifiedOn: '2025-03-02' },
+    wrongTypes: { certifiedOn: 2025 },
+  },
+  'POST /api/cadres/:id/trainings': {
+    client: ledgerAdmin,
+    url: async () => `/api/cadres/${probeCadre.id}/trainings`,
+    valid: { title: '输入培训', startOn: '2025-06-01' },
+    wrongTypes: { title: 5, startOn: '6/1', hours: 'many' },
+  },
+  'PUT /api/cadres/:id/assessments/:year': {
+    client: ledgerAdmin,
+    url: async () => `/api/cadres/${probeCadre.id}/assessments/${lastYear}`,
+    valid: { grade: 'competent' },
+    wrongTypes: { grade: 'great', note: 5 },
+  },
   'POST /api/members': {
     client: ledgerAdmin,
     url: async () => '/api/members',
@@ -311,8 +439,9 @@ test('every route has a request schema for each input it takes', () => {
     const [method, url] = key.split(' ');
     if (url.includes(':id')) {
       const params = zodSchema(schema.params);
-      // Every path parameter set to a good id (routes such as /contacts/:id/cadres/:cadreId have two).
-      const good = Object.fromEntries([...url.matchAll(/:(\w+)/g)].map(([, name]) => [name, '7']));
+      // Every path parameter set to a good value: an id (routes such as /contacts/:id/cadres/:cadreId have two),
+      // or a year or a check name where the path holds one.
+      const good = Object.fromEntries([...url.matchAll(/:(\w+)/g)].map(([, name]) => [name, goodParams[name] ?? '7']));
       if (!params) problems.push(`${key}: no params schema`);
       else if (
         !params.safeParse(good).success ||
