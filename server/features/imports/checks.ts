@@ -153,9 +153,10 @@ export class RowChecker<K extends string> {
     return null;
   }
 
-  org(key: K, orgs: OrgResolver): ResolvedOrg | null {
+  /** `label` names the column in messages when it is not 所属组织 (所在团支部). */
+  org(key: K, orgs: OrgResolver, label?: string): ResolvedOrg | null {
     const text = this.text(key, 100) ?? '';
-    const resolved = orgs.resolve(text, this.labels[key]);
+    const resolved = orgs.resolve(text, label);
     if ('error' in resolved) {
       this.errors.push(resolved.error);
       return null;

@@ -1,16 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
-import { chinaToday } from '../../../common/dates.js';
+import { addDays, chinaToday } from '../../../common/dates.js';
 import { addYears, composeIdNumber, scientificIdMessage } from '../../../common/id-number.js';
 import type { ImportResult } from '../../../common/imports.js';
 import { loginAsFrom } from '../../../test/clients.js';
 import { makeOrg, makeTree } from '../../../test/factories.js';
 import { createTestContext } from '../../../test/harness.js';
-import { importFile } from '../../../test/imports.js';
+import { importFile, upload, waitForJob } from '../../../test/imports.js';
 import { makeMember } from '../../../test/people-factories.js';
 import { makeXlsx } from '../../../test/spreadsheet-fixtures.js';
+import { createJobRunner } from '../../jobs/runner.js';
 import { underageMessage } from './members-import.js';
+import { importTestHooks } from './run.js';
+import { importJobHandler, importJobKind } from './service.js';
 
 // Member imports through the API: a good sheet (xlsx and CSV), idempotent re-runs, every kind of bad row with its
 // message in the job and in the error report while nothing is written, Excel's lost digits, and the dry run's
@@ -347,4 +351,65 @@ test("a dry run's preview lists the people another org holds, wherever they are 
   );
   assert.match(duplicate[0].errors[0], /已由“乙一村团支部”登记/);
   assert.equal(result(job).preview.length, 51, 'the first 50 rows, then the duplicates after them');
+});
+
+// Last in the file: it stops the app's job runner, as a dying process would, and finishes with a runner of its own.
+test('a crash half-way through the apply leaves nothing behind, and the re-claimed job completes', async () => {
+  const rows = 700; // more than one chunk of 500: the crash comes after a chunk was written inside the transaction
+  const file = await makeXlsx((wb) => {
+    const ws = wb.addWorksheet('Sheet1');
+    ws.addRow(header);
+    for (let i = 0; i < rows; i++) {
+      ws.addRow(['甲一中学团支部', `续传${i}`, idNumber(addDays('2000-01-01', i)), '', '', '', '2018-05-04']);
+    }
+  });
+  const before = await counts();
+  let written = 0;
+  importTestHooks.afterChunkWritten = (done) => {
+    written = done;
+    // The process dies here: its runner stops and the transaction never commits.
+    void ctx.app.jobs.stop();
+    throw new Error('simulated crash');
+  };
+  const response = await upload(county, members, file);
+  assert.equal(response.statusCode, 202);
+  const jobId = response.json<{ jobId: number }>().jobId;
+  const jobRow = () => ctx.db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirstOrThrow();
+  // The stopped runner puts the job back in the queue once the transaction has rolled back.
+  for (let i = 0; i < 3000; i++) {
+    const { status } = await jobRow();
+    if (status === 'failed' || (written > 0 && status === 'queued')) break;
+    await sleep(10);
+  }
+  importTestHooks.afterChunkWritten = undefined;
+  assert.equal(written, 500, 'the crash came after the first chunk had been written');
+  assert.deepEqual(await counts(), before, 'no member, event, count or audit row of the import remains');
+
+  // What a killed worker leaves: the job still "running" (its first attempt) under a claim whose heartbeat
+  // stopped long ago.
+  await ctx.db
+    .updateTable('jobs')
+    .set({
+      status: 'running',
+      claimed_by: 'dead-host:1:0000',
+      heartbeat_at: '2026-01-01T00:00:00.000Z',
+      attempts: 1,
+    })
+    .where('id', '=', jobId)
+    .execute();
+  const runner = createJobRunner({ db: ctx.db, log: { info: () => {}, error: () => {} }, staleMs: 1000 });
+  runner.register(importJobKind, importJobHandler({ db: ctx.db, keyring: ctx.app.keyring, dataDir: ctx.dataDir }));
+  await runner.start();
+  try {
+    const job = await waitForJob(county, jobId);
+    assert.equal(job.status, 'done', JSON.stringify(job));
+    assert.deepEqual(result(job).counts, { rows, create: rows, update: 0, unchanged: 0, errors: 0 });
+  } finally {
+    await runner.stop();
+  }
+  const after = await counts();
+  assert.equal(after.members - before.members, rows);
+  assert.equal(after.member_events - before.member_events, rows, 'one created event per new member');
+  assert.equal(after.audit - before.audit, 1, 'one audit row for the import');
+  assert.equal((await jobRow()).attempts, 2, 'the same job, claimed a second time');
 });

@@ -107,7 +107,7 @@ export function memberImport(ctx: ImportContext): KindRun<MemberColumn> {
       const checked: (Checked & { candidate: Candidate | null; packed: Omit<PackedMember, never> | null })[] = [];
       for (const { values } of rows) {
         const row = new RowChecker(values, labels, ctx.today);
-        const org = row.org('org', ctx.orgs);
+        const org = row.org('org', ctx.orgs, labels.org);
         if (org && !holdsMembers(org)) {
           row.errors.push(
             values.org === null || cellText(values.org) === ''
