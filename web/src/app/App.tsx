@@ -16,8 +16,12 @@ import { LedgerHome, LedgerPage } from '../features/ledger/LedgerPage.js';
 import { MovesPage } from '../features/orgs/MovesPage.js';
 import { OrgHome, OrgPage } from '../features/orgs/OrgPage.js';
 import { OrgTreeProvider } from '../features/orgs/treeStore.js';
+import { CadreDetailPage } from '../features/people/CadreDetailPage.js';
+import { CadreListPage } from '../features/people/CadreListPage.js';
 import { MemberDetailPage } from '../features/people/MemberDetailPage.js';
 import { MemberListPage } from '../features/people/MemberListPage.js';
+import { QualityPage } from '../features/people/QualityPage.js';
+import { ReviewsPage } from '../features/people/ReviewsPage.js';
 import { UsersPage } from '../features/users/UsersPage.js';
 import { configureApi } from './api.js';
 import { HomeRedirect, RequireAbility, RequireSession } from './guards.js';
@@ -209,6 +213,38 @@ function AppRoutes() {
           element={
             <RequireAbility permission="people.read">
               <MemberListPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="people/quality"
+          element={
+            <RequireAbility permission="people.read">
+              <QualityPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="people/reviews"
+          element={
+            <RequireAbility permission="people.read">
+              <ReviewsPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="people/cadres"
+          element={
+            <RequireAbility permission="ledger.read">
+              <CadreListPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="people/cadres/:id"
+          element={
+            <RequireAbility permission="ledger.read">
+              <CadreDetailPage />
             </RequireAbility>
           }
         />
