@@ -163,7 +163,7 @@ const bodyCases: Record<string, BodyCase> = {
     client: ledgerAdmin,
     url: async () => `/api/members/${probeMember.id}/corrections`,
     valid: { fullName: '更正名', reason: '录入有误' },
-    wrongTypes: { fullName: 1, idNumber: 610102200001011234, reason: null },
+    wrongTypes: { fullName: 1, idNumber: 610102, reason: null },
   },
   'POST /api/member-requests/:id/approve': {
     client: ledgerAdmin,
