@@ -1,5 +1,6 @@
 import { generateProvince } from '../bench/province.js';
 import type { Db } from './db/schema.js';
+import { generateDemoPeople } from './demo-people.js';
 import type { Keyring } from './personal-data/keyring.js';
 import { recordAudit } from './features/audit/service.js';
 import { generatePassword, hashPassword } from './features/auth/passwords.js';
@@ -19,6 +20,7 @@ export async function loadDemo(db: Db, keyring: Keyring, print: (line: string) =
   const created = Object.values(result.created).reduce((a, b) => a + b, 0);
   print(`  演示数据：新建 ${created} 个组织，已有 ${Object.values(result.existing).reduce((a, b) => a + b, 0)} 个`);
   await loadDemoLedger(db, keyring, print);
+  await loadDemoPeople(db, keyring, print);
   if (await findUserByUsername(db, demoUsername)) {
     print(`  演示账户 ${demoUsername} 已存在（密码见首次启动时的输出）`);
     return;
@@ -65,4 +67,14 @@ async function loadDemoLedger(db: Db, keyring: Keyring, print: (line: string) =>
   });
   const { cadres, contacts, channels } = ledger.counts;
   print(`  演示数据：${cadres} 名团干部、${contacts} 名联系青年、${channels.total} 个渠道，工作任务已建立`);
+}
+
+/** The demo county's members and applicants (server/demo-people.ts); only once. */
+async function loadDemoPeople(db: Db, keyring: Keyring, print: (line: string) => void): Promise<void> {
+  const people = await generateDemoPeople(db, keyring, demoCountyStat.slice(0, 6));
+  if (people) {
+    print(
+      `  演示数据：${people.branches} 个团支部共 ${people.members} 名团员，${people.applicants} 名入团申请人（各阶段均有）`,
+    );
+  }
 }
