@@ -43,6 +43,7 @@ export const peopleEn: Record<keyof typeof peopleZh, string> = {
 
   'member.list.title': 'Member register',
   'member.list.subtitle': 'Members of this organisation and those below it; ID numbers and phones are masked',
+  'member.list.subtitleBranch': 'Members of this branch; ID numbers and phones are masked',
   'member.search': 'Name, or a full ID number / phone',
   'member.filter.status': 'Status',
   'member.filter.ageBand': 'Age',
@@ -127,7 +128,7 @@ export const peopleEn: Record<keyof typeof peopleZh, string> = {
   'member.duplicate.title': 'This ID number is already registered by another organisation',
   'member.duplicate.open': 'Open duplicates',
   'member.duplicate.note':
-    'The existing record is never overwritten: a duplicate case (no. {caseId}) was opened for both organisations to resolve.',
+    'Duplicate case no. {caseId}. The existing record is not overwritten and no new record was made.',
 
   'member.detail.back': 'Member register',
   'member.detail.notFound': 'This member does not exist or is outside your scope',

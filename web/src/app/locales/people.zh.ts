@@ -41,6 +41,7 @@ export const peopleZh = {
 
   'member.list.title': '团员名册',
   'member.list.subtitle': '本级及下级团组织的团员；身份证号和手机号码脱敏显示',
+  'member.list.subtitleBranch': '本支部的团员；身份证号和手机号码脱敏显示',
   'member.search': '姓名，或完整身份证号/手机号',
   'member.filter.status': '团籍状态',
   'member.filter.ageBand': '年龄段',
@@ -122,7 +123,7 @@ export const peopleZh = {
   'member.created': '已登记团员「{name}」',
   'member.duplicate.title': '该身份证号已在其他团组织登记',
   'member.duplicate.open': '查看重复登记处理',
-  'member.duplicate.note': '系统不会覆盖已有档案；已提交重复认定（编号 {caseId}），双方团组织可在“重复与更正”中处理。',
+  'member.duplicate.note': '重复登记编号：{caseId}。系统不会覆盖已有档案，也没有新建档案。',
 
   'member.detail.back': '团员名册',
   'member.detail.notFound': '找不到该团员，或不在您的管辖范围内',

@@ -27,7 +27,10 @@ import { useUrlPaging } from './useUrlPaging.js';
 export function MemberListPage() {
   const t = useT();
   return (
-    <PeopleFrame section="members" subtitle={t('member.list.subtitle')}>
+    <PeopleFrame
+      section="members"
+      subtitle={(org) => t(holdsMembers(org) ? 'member.list.subtitleBranch' : 'member.list.subtitle')}
+    >
       {(org) => <MemberList org={org} />}
     </PeopleFrame>
   );

@@ -8,7 +8,8 @@ import { usePeopleOrg } from './usePeopleOrg.js';
 
 type Props = {
   section: PeopleSection;
-  subtitle?: ReactNode;
+  /** A fixed line, or one that depends on the org (a branch reads differently from a committee). */
+  subtitle?: ReactNode | ((org: OrgDetail) => ReactNode);
   /** The page under the header, for the org in the address (remounted when the org changes). */
   children: (org: OrgDetail) => ReactNode;
 };
@@ -42,7 +43,12 @@ export function PeopleFrame({ section, subtitle, children }: Props) {
   }
   return (
     <>
-      <PeopleHeader section={section} org={org} onOrgChange={setOrgId} subtitle={subtitle} />
+      <PeopleHeader
+        section={section}
+        org={org}
+        onOrgChange={setOrgId}
+        subtitle={typeof subtitle === 'function' ? subtitle(org) : subtitle}
+      />
       <div className="tj-page-body" key={org.id}>
         {children(org)}
       </div>
