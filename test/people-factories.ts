@@ -2,6 +2,7 @@ import { addDays } from '../common/dates.js';
 import type { MembershipStatus, PoliticalStatus } from '../common/domain.js';
 import { composeIdNumber } from '../common/id-number.js';
 import { nowIso } from '../server/db/tree.js';
+import { storeFile } from '../server/files/store.js';
 import { refreshMemberCounts } from '../server/features/members/counts.js';
 import { checkIdNumber, idColumns } from '../server/features/members/identity.js';
 import type { OrgRow } from '../server/features/orgs/repo.js';
@@ -119,7 +120,7 @@ export type TestApplicant = { id: number; orgId: number; fullName: string; idNum
 /**
  * An applicant (入团申请人) written straight to the database at a stage, with the dates of the stages it passed:
  * by default each step a month after the one before, starting a year ago; `dates` overrides any of them.
- * A 'voted' applicant gets two fresh member introducers in its branch.
+ * A 'voted' applicant gets two fresh member introducers in its branch; an 'admitted' one also its member record.
  */
 export async function makeApplicant(
   ctx: TestContext,
@@ -128,7 +129,7 @@ export async function makeApplicant(
     fullName?: string;
     idNumber?: string;
     birthDate?: string;
-    stage?: 'applied' | 'activist' | 'candidate' | 'voted' | 'withdrawn';
+    stage?: 'applied' | 'activist' | 'candidate' | 'voted' | 'admitted' | 'withdrawn';
     lectureHours?: number;
     dates?: ApplicantDates;
   } = {},
@@ -137,8 +138,10 @@ export async function makeApplicant(
   const idNumber = input.idNumber ?? nextIdNumber({ birthDate: input.birthDate });
   const facts = checkIdNumber(idNumber);
   const stage = input.stage ?? 'applied';
-  const order = ['applied', 'activist', 'candidate', 'voted'];
-  const reached = (s: string) => stage === 'withdrawn' || order.indexOf(stage) >= order.indexOf(s);
+  const order = ['applied', 'activist', 'candidate', 'voted', 'admitted'];
+  // A withdrawn applicant withdrew as a candidate.
+  const reachedStage = stage === 'withdrawn' ? 'candidate' : stage;
+  const reached = (s: string) => order.indexOf(reachedStage) >= order.indexOf(s);
   const start = addDays(nowIso().slice(0, 10), -365);
   const dates = {
     appliedOn: start,
@@ -146,12 +149,17 @@ export async function makeApplicant(
     activistOn: reached('activist') ? addDays(start, 30) : null,
     candidateOn: reached('candidate') ? addDays(start, 150) : null,
     voteOn: reached('voted') ? addDays(start, 180) : null,
+    approvedOn: reached('admitted') ? addDays(start, 200) : null,
     ...input.dates,
   };
-  const introducers =
-    stage === 'voted' ? [await makeMember(ctx, { org }), await makeMember(ctx, { org })] : [null, null];
+  const introducers = reached('voted')
+    ? [await makeMember(ctx, { org }), await makeMember(ctx, { org })]
+    : [null, null];
   sequence += 1;
   const fullName = input.fullName ?? `申请人${sequence}`;
+  const member = reached('admitted')
+    ? await makeMember(ctx, { org, idNumber: facts.idNumber, fullName, joinedOn: dates.approvedOn! })
+    : null;
   const at = nowIso();
   const row = await ctx.db
     .insertInto('applicants')
@@ -176,10 +184,10 @@ export async function makeApplicant(
       vote_due: dates.voteOn ? 10 : null,
       vote_present: dates.voteOn ? 8 : null,
       vote_for: dates.voteOn ? 7 : null,
-      approved_on: null,
+      approved_on: dates.approvedOn ?? null,
       approved_by: null,
-      ceremony_on: null,
-      member_id: null,
+      ceremony_on: dates.ceremonyOn ?? null,
+      member_id: member?.id ?? null,
       closed_reason: stage === 'withdrawn' ? '测试撤回' : null,
       created_at: at,
       updated_at: at,
@@ -187,4 +195,24 @@ export async function makeApplicant(
     .returning('id')
     .executeTakeFirstOrThrow();
   return { id: row.id, orgId: org.id, fullName, idNumber: facts.idNumber };
+}
+
+/** A PDF filed with an applicant (stored like an upload); returns the document's id. */
+export async function makeApplicantDocument(ctx: TestContext, applicant: TestApplicant): Promise<number> {
+  sequence += 1;
+  const bytes = Buffer.from(`%PDF-1.4\n% test document ${sequence}\n%%EOF\n`);
+  const file = await storeFile(ctx.db, ctx.dataDir, bytes, 'application/pdf');
+  const row = await ctx.db
+    .insertInto('applicant_documents')
+    .values({
+      applicant_id: applicant.id,
+      stage: 'applied',
+      file_sha256: file.sha256,
+      file_name: '入团申请书.pdf',
+      uploaded_by: null,
+      uploaded_at: nowIso(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

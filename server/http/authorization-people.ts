@@ -4,6 +4,8 @@ import type { TestContext } from '../../test/harness.js';
 import { get, plain, scoped, type Row, type Where } from '../../test/authorization-kit.js';
 import { makeBranch, makeMember, nextIdNumber } from '../../test/people-factories.js';
 import { makeDuplicateCase, makeStatusRequest, makeTransfer } from '../../test/request-factories.js';
+import { makeApplicant, makeApplicantDocument } from '../../test/people-factories.js';
+import { addDays } from '../../common/dates.js';
 import { makeUser } from '../../test/factories.js';
 import type { Caller } from '../../test/authorization-kit.js';
 import { chinaToday } from '../../common/dates.js';
@@ -126,6 +128,8 @@ export async function peopleRows({ ctx, tree }: PeopleTableEnv): Promise<Record<
 
     ...(await approvalRows({ ctx, tree }, branchOf)),
 
+    ...(await applicantRows({ ctx, tree }, branchOf)),
+
     // --- member import and export (server/features/imports) ---
     'GET /api/exports/members.xlsx': scoped(readCells, (c, where) =>
       get(`/api/exports/members.xlsx?orgId=${branchOf(where).id}`)(c),
@@ -157,16 +161,19 @@ export async function peopleIdProbes({ ctx, tree }: PeopleTableEnv): Promise<{
 }> {
   const theirBranch = await makeBranch(ctx, { parent: tree.townA2 });
   const approvals = await approvalIdProbes(ctx, tree, theirBranch);
+  const applicants = await applicantIdProbes(ctx, tree, theirBranch);
   const theirs = {
     branch: theirBranch.id,
     member: (await makeMember(ctx, { org: theirBranch })).id,
     ...approvals.theirs,
+    ...applicants.theirs,
     recommendation: await insertRecommendation(ctx, theirBranch),
   };
   return {
     theirs,
     idRoutes: {
       ...approvals.idRoutes,
+      ...applicants.idRoutes,
       ...reviewAndCadreIdRoutes,
       'GET /api/members/:id': { kind: 'member', request: (id) => ({ method: 'GET', url: `/api/members/${id}` }) },
       'PATCH /api/members/:id': {
@@ -192,6 +199,7 @@ export async function peopleIdProbes({ ctx, tree }: PeopleTableEnv): Promise<{
     },
     otherProbes: {
       ...approvals.otherProbes,
+      ...applicants.otherProbes,
       'GET /api/party-recommendations?orgId': {
         kind: 'branch',
         request: (id) => ({ method: 'GET', url: `/api/party-recommendations?orgId=${id}` }),
@@ -710,6 +718,178 @@ async function approvalIdProbes(ctx: TestContext, tree: Tree, theirBranch: Branc
     'GET /api/member-duplicates?orgId': {
       kind: 'branch',
       request: (id) => ({ method: 'GET', url: `/api/member-duplicates?orgId=${id}` }),
+    },
+  };
+  return { theirs, idRoutes, otherProbes };
+}
+
+// --- the admission pipeline (applicants) ---
+
+const pdfBytes = Buffer.from('%PDF-1.4\n% authorization table\n%%EOF\n');
+
+/** multipart/form-data with the text field `stage` and one PDF, as the web app uploads a document. */
+function documentUpload(applicantId: number): InjectOptions {
+  const boundary = '----tuanjianApplicantDocument';
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="stage"\r\n\r\napplied\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="申请书.pdf"\r\n` +
+    'Content-Type: application/pdf\r\n\r\n';
+  return {
+    method: 'POST',
+    url: `/api/applicants/${applicantId}/documents`,
+    payload: Buffer.concat([Buffer.from(head), pdfBytes, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+async function applicantRows({ ctx }: PeopleTableEnv, branchOf: (where: Where) => Branch) {
+  const today = chinaToday();
+  const fresh = (where: Where, input: Parameters<typeof makeApplicant>[1] = {}) =>
+    makeApplicant(ctx, { org: branchOf(where), ...input });
+  const activists = {
+    inside: await fresh('inside', { stage: 'activist' }),
+    outside: await fresh('outside', { stage: 'activist' }),
+  };
+  const documents = {
+    inside: await makeApplicantDocument(ctx, activists.inside),
+    outside: await makeApplicantDocument(ctx, activists.outside),
+  };
+  const introducers = {
+    inside: [await makeMember(ctx, { org: branchOf('inside') }), await makeMember(ctx, { org: branchOf('inside') })],
+    outside: [await makeMember(ctx, { org: branchOf('outside') }), await makeMember(ctx, { org: branchOf('outside') })],
+  };
+  const step = (path: string, payload: object, applicant: (where: Where) => Promise<{ id: number }>) =>
+    scoped(actCells, async (c, where) => post(c, `/api/applicants/${(await applicant(where)).id}/${path}`, payload));
+
+  return {
+    'GET /api/applicants': scoped(readCells, (c, where) => get(`/api/applicants?orgId=${branchOf(where).id}`)(c)),
+    'POST /api/applicants': scoped(writeCells, (c, where) =>
+      post(c, '/api/applicants', {
+        orgId: branchOf(where).id,
+        fullName: '表格申请人',
+        idNumber: nextIdNumber(),
+        appliedOn: addDays(today, -30),
+      }),
+    ),
+    // The county's admin sees the parent (townA1) of the inside branch: it decides; the editor holds no people.approve.
+    'POST /api/applicants/approve': scoped(decideCells, async (c, where) =>
+      post(c, '/api/applicants/approve', { ids: [(await fresh(where, { stage: 'voted' })).id], approvedOn: today }),
+    ),
+    'GET /api/applicants/:id': scoped(readCells, (c, where) => get(`/api/applicants/${activists[where].id}`)(c)),
+    'POST /api/applicants/:id/talk': step('talk', { talkedOn: today }, (where) => fresh(where)),
+    'POST /api/applicants/:id/activist': step('activist', { activistOn: today }, (where) =>
+      fresh(where, { dates: { talkedOn: addDays(today, -300) } }),
+    ),
+    'POST /api/applicants/:id/lectures': step(
+      'lectures',
+      { heldOn: today, title: '团课', hours: 1 },
+      async (where) => activists[where],
+    ),
+    'POST /api/applicants/:id/candidate': step('candidate', { candidateOn: today }, (where) =>
+      fresh(where, { stage: 'activist', lectureHours: 8 }),
+    ),
+    'POST /api/applicants/:id/vote': scoped(actCells, async (c, where) =>
+      post(c, `/api/applicants/${(await fresh(where, { stage: 'candidate' })).id}/vote`, {
+        introducer1Id: introducers[where][0].id,
+        introducer2Id: introducers[where][1].id,
+        voteOn: today,
+        votersDue: 5,
+        votersPresent: 5,
+        votesFor: 5,
+      }),
+    ),
+    'POST /api/applicants/:id/reject': scoped(decideCells, async (c, where) =>
+      post(c, `/api/applicants/${(await fresh(where, { stage: 'voted' })).id}/reject`, { reason: '材料不全' }),
+    ),
+    'POST /api/applicants/:id/ceremony': step('ceremony', { ceremonyOn: today }, (where) =>
+      fresh(where, { stage: 'admitted' }),
+    ),
+    'POST /api/applicants/:id/withdraw': step('withdraw', { reason: '本人撤回' }, (where) => fresh(where)),
+    'POST /api/applicants/:id/documents': scoped(writeCells, (c, where) =>
+      c.request(documentUpload(activists[where].id)),
+    ),
+    'GET /api/applicant-documents/:id': scoped(readCells, (c, where) =>
+      get(`/api/applicant-documents/${documents[where]}`)(c),
+    ),
+    'GET /api/orgs/:id/pipeline': scoped(readCells, (c, where) => get(`/api/orgs/${branchOf(where).id}/pipeline`)(c)),
+  };
+}
+
+async function applicantIdProbes(ctx: TestContext, tree: Tree, theirBranch: Branch) {
+  const today = chinaToday();
+  const theirApplicant = await makeApplicant(ctx, { org: theirBranch, stage: 'voted' });
+  const theirs = {
+    applicant: theirApplicant.id,
+    applicantDocument: await makeApplicantDocument(ctx, theirApplicant),
+  };
+  const ownBranch = await makeBranch(ctx, { parent: tree.townA1 });
+  const ownCandidate = await makeApplicant(ctx, { org: ownBranch, stage: 'candidate' });
+  const ownIntroducers = [await makeMember(ctx, { org: ownBranch }), await makeMember(ctx, { org: ownBranch })];
+  const onApplicant = (path: string, payload: object): IdProbe => ({
+    kind: 'applicant',
+    request: (id) => ({ method: 'POST', url: `/api/applicants/${id}/${path}`, payload }),
+  });
+  const idRoutes: Record<string, IdProbe> = {
+    'GET /api/applicants/:id': {
+      kind: 'applicant',
+      request: (id) => ({ method: 'GET', url: `/api/applicants/${id}` }),
+    },
+    'POST /api/applicants/:id/talk': onApplicant('talk', { talkedOn: today }),
+    'POST /api/applicants/:id/activist': onApplicant('activist', { activistOn: today }),
+    'POST /api/applicants/:id/lectures': onApplicant('lectures', { heldOn: today, title: '团课', hours: 1 }),
+    'POST /api/applicants/:id/candidate': onApplicant('candidate', { candidateOn: today }),
+    'POST /api/applicants/:id/vote': onApplicant('vote', {
+      introducer1Id: ownIntroducers[0].id,
+      introducer2Id: ownIntroducers[1].id,
+      voteOn: today,
+      votersDue: 5,
+      votersPresent: 5,
+      votesFor: 5,
+    }),
+    'POST /api/applicants/:id/reject': onApplicant('reject', { reason: '材料不全' }),
+    'POST /api/applicants/:id/ceremony': onApplicant('ceremony', { ceremonyOn: today }),
+    'POST /api/applicants/:id/withdraw': onApplicant('withdraw', { reason: '本人撤回' }),
+    'POST /api/applicants/:id/documents': { kind: 'applicant', request: documentUpload },
+    'GET /api/applicant-documents/:id': {
+      kind: 'applicantDocument',
+      request: (id) => ({ method: 'GET', url: `/api/applicant-documents/${id}` }),
+    },
+    'GET /api/orgs/:id/pipeline': {
+      kind: 'branch',
+      request: (id) => ({ method: 'GET', url: `/api/orgs/${id}/pipeline` }),
+    },
+  };
+  const otherProbes: Record<string, IdProbe> = {
+    'POST /api/applicants orgId': {
+      kind: 'branch',
+      request: (id) => ({
+        method: 'POST',
+        url: '/api/applicants',
+        payload: { orgId: id, fullName: '探测', idNumber: nextIdNumber(), appliedOn: addDays(today, -30) },
+      }),
+    },
+    'GET /api/applicants?orgId': {
+      kind: 'branch',
+      request: (id) => ({ method: 'GET', url: `/api/applicants?orgId=${id}` }),
+    },
+    'POST /api/applicants/approve ids': {
+      kind: 'applicant',
+      request: (id) => ({ method: 'POST', url: '/api/applicants/approve', payload: { ids: [id], approvedOn: today } }),
+    },
+    'POST /api/applicants/:id/vote introducer1Id': {
+      kind: 'member',
+      request: (id) => ({
+        method: 'POST',
+        url: `/api/applicants/${ownCandidate.id}/vote`,
+        payload: {
+          introducer1Id: id,
+          introducer2Id: ownIntroducers[1].id,
+          voteOn: today,
+          votersDue: 5,
+          votersPresent: 5,
+          votesFor: 5,
+        },
+      }),
     },
   };
   return { theirs, idRoutes, otherProbes };

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { chinaToday } from '../../common/dates.js';
 import { loginAsFrom, nextAddress, tableCounts } from '../../test/clients.js';
 import { makeOrg, makeTree, makeUser, testPassword, type Client } from '../../test/factories.js';
-import { makeMember, nextIdNumber } from '../../test/people-factories.js';
+import { makeApplicant, makeMember, nextIdNumber } from '../../test/people-factories.js';
 import { makeStatusRequest } from '../../test/request-factories.js';
 import { createTestContext } from '../../test/harness.js';
 import { multipartBody } from '../../test/imports.js';
@@ -99,6 +99,8 @@ const bodiless = [
   'DELETE /api/contacts/:id/cadres/:cadreId',
   // multipart/form-data: one image, checked by its bytes (channels/evidence.ts), not by a JSON schema.
   'POST /api/channels/:id/evidence',
+  // multipart/form-data: one PDF or image plus the field `stage`, checked by applicants/documents.ts.
+  'POST /api/applicants/:id/documents',
   // multipart/form-data: a spreadsheet plus fields checked by common/imports.ts importFields (see the test below).
   'POST /api/imports',
   'DELETE /api/indicators/:id',
@@ -120,6 +122,8 @@ const queryless = [
   'GET /api/audit/verify',
   'GET /api/channels/:id',
   'GET /api/channel-evidence/:id',
+  'GET /api/applicants/:id',
+  'GET /api/applicant-documents/:id',
   'GET /api/contacts/:id',
   'GET /api/jobs/:id',
   'GET /api/jobs/:id/errors.xlsx',
@@ -168,14 +172,14 @@ const bodyCases: Record<string, BodyCase> = {
   'POST /api/member-requests/:id/approve': {
     client: ledgerAdmin,
     url: async () =>
-      `/api/member-requests/${await makeStatusRequest(ctx, { member: probeMember, requestedBy: probeUser.id })}/approve`,
+      `/api/member-requests/${await makeStatusRequest(ctx, { member: await makeMember(ctx, { org: tree.villageA1 }), requestedBy: probeUser.id })}/approve`,
     valid: { note: '同意' },
     wrongTypes: { note: 5 },
   },
   'POST /api/member-requests/:id/reject': {
     client: ledgerAdmin,
     url: async () =>
-      `/api/member-requests/${await makeStatusRequest(ctx, { member: probeMember, requestedBy: probeUser.id })}/reject`,
+      `/api/member-requests/${await makeStatusRequest(ctx, { member: await makeMember(ctx, { org: tree.villageA1 }), requestedBy: probeUser.id })}/reject`,
     valid: { note: '材料不全' },
     wrongTypes: { note: [] },
   },
@@ -250,6 +254,77 @@ const bodyCases: Record<string, BodyCase> = {
     url: async () => '/api/members',
     valid: { orgId: tree.villageA1.id, fullName: '输入团员', idNumber: nextIdNumber(), joinedOn: '2021-05-04' },
     wrongTypes: { orgId: 'x', fullName: 5, idNumber: 610102, joinedOn: 20210504, isMobile: 'yes' },
+  },
+  'POST /api/applicants': {
+    client: ledgerAdmin,
+    url: async () => '/api/applicants',
+    valid: { orgId: tree.villageA1.id, fullName: '输入申请人', idNumber: nextIdNumber(), appliedOn: '2026-05-04' },
+    wrongTypes: { orgId: 'x', fullName: 5, idNumber: 610102, appliedOn: 20260504, phone: 139 },
+  },
+  'POST /api/applicants/approve': {
+    client: ledgerAdmin,
+    url: async () => '/api/applicants/approve',
+    valid: { ids: [1], approvedOn: '2026-05-04' },
+    wrongTypes: { ids: 'all', approvedOn: 20260504 },
+  },
+  'POST /api/applicants/:id/talk': {
+    client: ledgerAdmin,
+    url: async () => `/api/applicants/${(await makeApplicant(ctx, { org: tree.villageA1 })).id}/talk`,
+    valid: { talkedOn: '2026-05-04' },
+    wrongTypes: { talkedOn: 20260504 },
+  },
+  'POST /api/applicants/:id/activist': {
+    client: ledgerAdmin,
+    url: async () => `/api/applicants/${(await makeApplicant(ctx, { org: tree.villageA1 })).id}/activist`,
+    valid: { activistOn: '2026-05-04' },
+    wrongTypes: { activistOn: '2026-02-30' },
+  },
+  'POST /api/applicants/:id/lectures': {
+    client: ledgerAdmin,
+    url: async () =>
+      `/api/applicants/${(await makeApplicant(ctx, { org: tree.villageA1, stage: 'activist' })).id}/lectures`,
+    valid: { heldOn: '2026-05-04', title: '团课', hours: 2 },
+    wrongTypes: { heldOn: 'today', title: [], hours: '2' },
+  },
+  'POST /api/applicants/:id/candidate': {
+    client: ledgerAdmin,
+    url: async () =>
+      `/api/applicants/${(await makeApplicant(ctx, { org: tree.villageA1, stage: 'activist' })).id}/candidate`,
+    valid: { candidateOn: '2026-05-04' },
+    wrongTypes: { candidateOn: null },
+  },
+  'POST /api/applicants/:id/vote': {
+    client: ledgerAdmin,
+    url: async () =>
+      `/api/applicants/${(await makeApplicant(ctx, { org: tree.villageA1, stage: 'candidate' })).id}/vote`,
+    valid: {
+      introducer1Id: probeMember.id,
+      introducer2Id: probeMember.id,
+      voteOn: '2026-05-04',
+      votersDue: 5,
+      votersPresent: 4,
+      votesFor: 3,
+    },
+    wrongTypes: { introducer1Id: 'x', introducer2Id: -1, voteOn: 5, votersDue: 0.5, votersPresent: '4', votesFor: [] },
+  },
+  'POST /api/applicants/:id/reject': {
+    client: ledgerAdmin,
+    url: async () => `/api/applicants/${(await makeApplicant(ctx, { org: tree.villageA1, stage: 'voted' })).id}/reject`,
+    valid: { reason: '材料不全' },
+    wrongTypes: { reason: 5 },
+  },
+  'POST /api/applicants/:id/ceremony': {
+    client: ledgerAdmin,
+    url: async () =>
+      `/api/applicants/${(await makeApplicant(ctx, { org: tree.villageA1, stage: 'admitted' })).id}/ceremony`,
+    valid: { ceremonyOn: '2026-05-04' },
+    wrongTypes: { ceremonyOn: { day: 4 } },
+  },
+  'POST /api/applicants/:id/withdraw': {
+    client: ledgerAdmin,
+    url: async () => `/api/applicants/${(await makeApplicant(ctx, { org: tree.villageA1 })).id}/withdraw`,
+    valid: { reason: '本人撤回' },
+    wrongTypes: { reason: null },
   },
   'PATCH /api/members/:id': {
     client: ledgerAdmin,

@@ -5,7 +5,7 @@ import { applyMaxAge } from '../../../common/people-rules.js';
 import { nowIso } from '../../db/tree.js';
 import type { Executor } from '../../db/schema.js';
 import { actorSees, type Actor } from '../../http/actor.js';
-import { AppError, conflict, invalid } from '../../http/errors.js';
+import { AppError, conflict, invalid, notFound } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { isUniqueViolation } from '../ledger/shared.js';
 import { refreshMemberCounts } from '../members/counts.js';
@@ -25,12 +25,10 @@ import { ruleViolation, stageNames, type ApplicantDeps } from './service.js';
 // refuses the whole batch, with the list of who and why. Approval creates the member record in the same
 // transaction (member number, timeline, counts), so an approved applicant is a member at once.
 
-type Refusal = ApprovalRefusal & { kind: 'missing' | 'forbidden' | 'rule' };
+type Refusal = ApprovalRefusal & { kind: 'forbidden' | 'rule' };
 
-function refusalOf(actor: Actor, a: ApplicantWithOrg | undefined, id: number, approvedOn: string): Refusal | null {
-  if (!a || !actorSees(actor, a.org_path)) {
-    return { id, fullName: null, message: `编号 ${id}：不存在或无权访问`, kind: 'missing' };
-  }
+function refusalOf(actor: Actor, a: ApplicantWithOrg, approvedOn: string): Refusal | null {
+  const id = a.id;
   const name = a.full_name;
   if (!mayDecideFor(actor, { path: a.org_path })) {
     return { id, fullName: name, message: `${name}：应由“${a.org_name}”的上级团组织审批`, kind: 'forbidden' };
@@ -56,7 +54,6 @@ function refuseBatch(refusals: Refusal[]): never {
   const message = `以下申请人不能批准，本批次未作任何处理：${shown.join('；')}${more}`;
   const details = { refused: refusals.map(({ id, fullName, message: m }) => ({ id, fullName, message: m })) };
   if (refusals.every((r) => r.kind === 'forbidden')) throw new AppError('forbidden', 403, message, details);
-  if (refusals.every((r) => r.kind === 'missing')) throw new AppError('not_found', 404, message, details);
   throw new AppError('rule_violation', 409, message, details);
 }
 
@@ -82,8 +79,11 @@ async function approveInTransaction(
 ): Promise<ApproveResponse['approved']> {
   const rows = await findApplicantsByIds(trx, body.ids);
   const byId = new Map(rows.map((row) => [row.id, row]));
+  // An id outside the actor's subtree answers exactly like one that does not exist: the batch is refused as a whole
+  // with the plain 404 of a single applicant, naming no one.
+  if (body.ids.some((id) => !byId.has(id) || !actorSees(actor, byId.get(id)!.org_path))) throw notFound('入团申请人');
   const refusals = body.ids
-    .map((id) => refusalOf(actor, byId.get(id), id, body.approvedOn))
+    .map((id) => refusalOf(actor, byId.get(id)!, body.approvedOn))
     .filter((r): r is Refusal => r !== null);
   if (refusals.length > 0) refuseBatch(refusals);
   const nextMemberNo = memberNumbers(trx);

@@ -297,7 +297,9 @@ export function recordVote(deps: ApplicantDeps, actor: Actor, id: number, vote: 
       ] as const) {
         const member = introducers.find((m) => m.id === introducerId);
         if (!member || !actorSees(actor, member.org_path)) {
-          throw ruleViolation(`入团介绍人（编号 ${introducerId}）不存在或不在本组织范围内`, field);
+          // Said without the id, so that an id of another branch reads exactly like one that does not exist.
+          const which = field === 'introducer1Id' ? '第一' : '第二';
+          throw ruleViolation(`${which}入团介绍人不存在或不在本组织范围内`, field);
         }
         if (member.membership_status !== 'normal') {
           throw ruleViolation(`“${member.full_name}”的团籍状态不是“正常”，不能作入团介绍人`, field);
