@@ -48,6 +48,11 @@ export const admissionEn: Record<keyof typeof admissionZh, string> = {
   'admission.columnMore': '{n} more not shown: search by name',
   'admission.notBranch':
     '{org} is not a branch: the board sums up the branches below it; register applications in a branch',
+  'admission.card.date.applied': 'Applied',
+  'admission.card.date.activist': 'Named',
+  'admission.card.date.candidate': 'Named',
+  'admission.card.date.voted': 'Voted',
+  'admission.card.date.admitted': 'Approved',
   'admission.card.hours': '{n} lecture hours',
   'admission.card.talked': 'Talk held',
   'admission.card.notTalked': 'Talk pending',

@@ -43,7 +43,7 @@ export const approvalsEn: Record<keyof typeof approvalsZh, string> = {
   'approvals.admissions.emptySearch': 'No applicant matches',
   'approvals.admissions.col.applicant': 'Applicant',
   'approvals.admissions.col.ageSex': 'Sex / age',
-  'approvals.admissions.col.dates': 'Activist → candidate → vote',
+  'approvals.admissions.col.dates': 'Steps',
   'approvals.admissions.col.hours': 'Lectures',
   'approvals.admissions.approveTitle': 'Approve the admission of {n} applicants',
   'approvals.admissions.approveHint':
@@ -74,6 +74,8 @@ export const approvalsEn: Record<keyof typeof approvalsZh, string> = {
 
   'approvals.transfers.empty': 'No transfer awaits your approval',
   'approvals.transfers.emptyAll': 'No transfers',
+  'approvals.transfers.out': 'Out',
+  'approvals.transfers.in': 'In',
   'approvals.transfers.col.route': 'From → to',
   'approvals.transfers.col.progress': 'Approvals',
   'approvals.transfers.col.reason': 'Reason',
@@ -123,6 +125,7 @@ export const approvalsEn: Record<keyof typeof approvalsZh, string> = {
   'approvals.duplicates.claimantEntry': 'Entered by {org}',
   'approvals.duplicates.mergeable': 'Filled by a merge',
   'approvals.duplicates.resolution': 'Resolution',
+  'approvals.duplicates.resolutionRequired': 'Choose a resolution',
   'approvals.duplicates.resolution.transfer': 'Transfer',
   'approvals.duplicates.resolution.merge': 'Merge',
   'approvals.duplicates.resolution.reject': 'Reject',

@@ -140,7 +140,7 @@ function AdmissionBoard({ org, onOrgChange, openId, onOpen }: BoardProps) {
       />
       <div className="tj-page-body">
         {!branch && <Alert type="info" showIcon title={t('admission.notBranch', { org: org.name })} />}
-        <Card variant="borderless">
+        <Card variant="borderless" className="tj-admission-card">
           <div className="tj-toolbar">
             <Space wrap size={12}>
               {!branch && (

@@ -57,8 +57,10 @@ export function ApplicantDrawer({ applicantId, onClose, onChanged }: Props) {
     onChanged();
   };
 
-  const actions = applicant ? forward.filter((a) => applicant.abilities[a]) : [];
-  const primary = actions[0];
+  // The most advanced step allowed leads (列为发展对象 rather than 登记团课); lectures go on until the vote.
+  const allowed = applicant ? forward.filter((a) => applicant.abilities[a]) : [];
+  const primary = allowed.filter((a) => a !== 'lecture').at(-1) ?? allowed[0];
+  const actions = primary ? [primary, ...allowed.filter((a) => a !== primary)] : allowed;
 
   return (
     <Drawer

@@ -79,18 +79,12 @@ export function ApplicantLectures({ applicant }: { applicant: ApplicantDetail })
     : 100;
   return (
     <>
-      <Space size={12} style={{ marginBottom: 8 }}>
-        <Progress
-          type="circle"
-          size={40}
-          percent={percent}
-          format={() => ''}
-          status={percent >= 100 ? 'success' : 'normal'}
-        />
+      <div className="tj-applicant-hours">
         <span data-testid="applicant-hours">
           {t('applicant.hoursProgress', { n: applicant.lectureHours, min: applicant.minLectureHours })}
         </span>
-      </Space>
+        <Progress percent={percent} showInfo={false} size="small" status={percent >= 100 ? 'success' : 'active'} />
+      </div>
       {applicant.lectures.length === 0 ? (
         <Typography.Paragraph type="secondary">{t('applicant.lecturesEmpty')}</Typography.Paragraph>
       ) : (

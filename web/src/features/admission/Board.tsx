@@ -108,7 +108,8 @@ function ApplicantCard({ applicant, stage, showOrg, onOpen }: CardProps) {
       </span>
       <span className="tj-mono tj-board-card-id">{applicant.idMasked}</span>
       <span className="tj-board-card-line">
-        <span className="tj-secondary">{t(`applicantStageDate.${stage}`)}</span> {date ?? t('common.none')}
+        <span className="tj-secondary">{t(`admission.card.date.${stage}`)}</span>{' '}
+        <span className="tj-mono">{date ?? t('common.none')}</span>
       </span>
       <span className="tj-board-card-line tj-secondary">{note}</span>
       {showOrg && <span className="tj-board-card-org">{applicant.orgName}</span>}

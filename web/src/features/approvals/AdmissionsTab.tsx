@@ -9,7 +9,8 @@ import { usePaging } from '../../app/usePaging.js';
 import { applicantApi } from '../admission/api.js';
 import { ApplicantDrawer } from '../admission/ApplicantDrawer.js';
 import { ApproveAdmissionModal } from '../admission/StepModals.js';
-import { DecisionModal, ApprovalsToolbar } from './DecisionModal.js';
+import { PersonCell } from './cells.js';
+import { ApprovalsToolbar, DecisionModal } from './DecisionModal.js';
 import { notifyApprovalsChanged } from './summary.js';
 
 /** 入团审批: applicants voted in by a branch below, awaiting the actor's committee; approved one by one or in a batch. */
@@ -38,26 +39,24 @@ export function AdmissionsTab() {
       title: t('approvals.admissions.col.applicant'),
       dataIndex: 'fullName',
       render: (name: string, row) => (
-        <Space size={6} wrap>
-          <Typography.Link onClick={() => setOpenId(row.id)} data-testid={`admission-open-${row.id}`}>
-            {name}
-          </Typography.Link>
-          {row.overdue.map((o) => (
+        <PersonCell
+          name={
+            <Typography.Link onClick={() => setOpenId(row.id)} data-testid={`admission-open-${row.id}`}>
+              {name}
+            </Typography.Link>
+          }
+          extra={row.overdue.map((o) => (
             <Tooltip key={o.reason} title={o.message}>
-              <Tag color="error" icon={<ClockCircleOutlined />}>
+              <Tag color="error" icon={<ClockCircleOutlined />} style={{ marginInlineStart: 8 }}>
                 {t(`overdueReason.${o.reason}`)}
               </Tag>
             </Tooltip>
           ))}
-        </Space>
+          idMasked={row.idMasked}
+          org={row.orgName}
+        />
       ),
     },
-    {
-      title: t('approvals.col.idMasked'),
-      dataIndex: 'idMasked',
-      render: (v: string) => <span className="tj-mono">{v}</span>,
-    },
-    { title: t('approvals.col.org'), dataIndex: 'orgName', responsive: ['md'] },
     {
       title: t('approvals.admissions.col.ageSex'),
       key: 'age',
@@ -67,22 +66,31 @@ export function AdmissionsTab() {
     {
       title: t('approvals.admissions.col.dates'),
       key: 'dates',
-      responsive: ['lg'],
+      responsive: ['md'],
       render: (_v, row) => (
-        <span className="tj-mono">
-          {row.activistOn ?? '—'} → {row.candidateOn ?? '—'} → {row.voteOn ?? '—'}
-        </span>
+        <div className="tj-mono" style={{ fontSize: 12, lineHeight: '20px' }}>
+          <div>
+            {t('applicantStage.activist')} {row.activistOn ?? '—'}
+          </div>
+          <div>
+            {t('applicantStage.candidate')} {row.candidateOn ?? '—'}
+          </div>
+          <div>
+            {t('applicantStageDate.voted')} {row.voteOn ?? '—'}
+          </div>
+        </div>
       ),
     },
     {
       title: t('approvals.admissions.col.hours'),
       dataIndex: 'lectureHours',
-      responsive: ['md'],
+      responsive: ['lg'],
       render: (n: number) => t('admission.card.hours', { n }),
     },
     {
       title: t('approvals.col.actions'),
       key: 'actions',
+      fixed: 'right',
       render: (_v, row) => (
         <Space size={4}>
           <Button

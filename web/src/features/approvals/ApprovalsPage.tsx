@@ -8,6 +8,7 @@ import { DuplicatesTab } from './DuplicatesTab.js';
 import { RequestsTab } from './RequestsTab.js';
 import { useApprovalsSummary } from './summary.js';
 import { TransfersTab } from './TransfersTab.js';
+import './approvals.css';
 
 const tabs = ['admissions', 'status', 'corrections', 'transfers', 'duplicates'] as const;
 type Tab = (typeof tabs)[number];

@@ -1,7 +1,6 @@
-import { Form, Input, Segmented, Space, Typography } from 'antd';
+import { Form, Input, Segmented, Space } from 'antd';
 import type { ReactNode } from 'react';
 import { FormModal } from '../../app/FormModal.js';
-import { formatDateTime } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
 
 export type Decision = 'approve' | 'reject';
@@ -81,18 +80,6 @@ export function ApprovalsToolbar({ awaiting, onSearch, testId, extra }: ToolbarP
         />
       </Space>
       {extra && <Space wrap>{extra}</Space>}
-    </div>
-  );
-}
-
-/** Who asked and when, in one table cell. */
-export function RequestedCell({ by, at }: { by: string | null; at: string }) {
-  return (
-    <div>
-      <div>{by ?? '—'}</div>
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {formatDateTime(at)}
-      </Typography.Text>
     </div>
   );
 }

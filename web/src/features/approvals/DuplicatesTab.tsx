@@ -97,6 +97,7 @@ export function DuplicatesTab() {
     {
       title: t('approvals.col.actions'),
       key: 'actions',
+      fixed: 'right',
       render: (_v, row) => {
         const mayResolve =
           row.status === 'pending' && (row.abilities.transfer || row.abilities.merge || row.abilities.reject);

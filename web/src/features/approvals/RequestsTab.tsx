@@ -9,7 +9,8 @@ import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
 import { usePaging } from '../../app/usePaging.js';
 import { requestApi } from './api.js';
-import { ApprovalsToolbar, DecisionModal, RequestedCell, type Decision } from './DecisionModal.js';
+import { PersonCell, RequestedCell } from './cells.js';
+import { ApprovalsToolbar, DecisionModal, type Decision } from './DecisionModal.js';
 import { notifyApprovalsChanged } from './summary.js';
 
 const statusColors: Record<RequestStatus, string> = {
@@ -77,15 +78,14 @@ export function RequestsTab({ kind }: { kind: RequestKind }) {
     {
       title: t('approvals.col.member'),
       dataIndex: 'memberName',
-      render: (name: string, row) => <Link to={`/people/members/${row.memberId}`}>{name}</Link>,
+      render: (name: string, row) => (
+        <PersonCell
+          name={<Link to={`/people/members/${row.memberId}`}>{name}</Link>}
+          idMasked={row.idMasked}
+          org={row.orgName}
+        />
+      ),
     },
-    {
-      title: t('approvals.col.idMasked'),
-      dataIndex: 'idMasked',
-      responsive: ['md'],
-      render: (v: string) => <span className="tj-mono">{v}</span>,
-    },
-    { title: t('approvals.col.org'), dataIndex: 'orgName', responsive: ['lg'] },
     kind === 'status'
       ? {
           title: t('approvals.requests.col.change'),
@@ -148,6 +148,7 @@ export function RequestsTab({ kind }: { kind: RequestKind }) {
     {
       title: t('approvals.col.actions'),
       key: 'actions',
+      fixed: 'right',
       render: (_v, row) => (
         <Space size={4}>
           {row.abilities.approve && (

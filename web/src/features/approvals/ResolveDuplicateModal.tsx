@@ -11,7 +11,7 @@ import { duplicateApi } from './api.js';
 
 type Props = { item: DuplicateItem; onClose: () => void; onDone: () => void };
 type Loaded = { detail: DuplicateDetail; member: MemberDetail | null };
-type Values = { resolution: DuplicateResolution; note: string };
+type Values = { resolution?: DuplicateResolution; note: string };
 
 /** The fields compared, in the order of the member form; `mergeAs` names the field a merge would fill. */
 const rows: { key: string; mergeAs?: string }[] = [
@@ -70,13 +70,15 @@ export function ResolveDuplicateModal({ item, onClose, onDone }: Props) {
     try {
       const result = await duplicateApi.resolve(
         item.id,
-        { resolution: values.resolution, note: values.note.trim() || null },
+        { resolution: values.resolution ?? 'reject', note: values.note.trim() || null },
         { quiet: true },
       );
       void message.success(
-        values.resolution === 'merge'
+        result.case.status === 'merged'
           ? t('approvals.duplicates.done.merge', { n: result.filledFields.length })
-          : t(`approvals.duplicates.done.${values.resolution}`),
+          : result.transferId !== null
+            ? t('approvals.duplicates.done.transfer')
+            : t('approvals.duplicates.done.reject'),
       );
       onDone();
     } catch (err) {
@@ -97,68 +99,73 @@ export function ResolveDuplicateModal({ item, onClose, onDone }: Props) {
       confirmLoading={saving}
       okButtonProps={{ disabled: !mayResolve, 'data-testid': 'duplicate-submit' }}
       footer={mayResolve ? undefined : null}
-      data-testid="duplicate-modal"
     >
-      {!data ? (
-        <Pending error={loadError} reload={reload} />
-      ) : (
-        <>
-          <Comparison loaded={data} />
-          {data.detail.note && (
-            <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
-              {t('approvals.duplicates.resolvedNote', { note: data.detail.note })}
-            </Typography.Paragraph>
-          )}
-          {item.status === 'pending' && !mayResolve && (
-            <Alert type="info" showIcon title={t('approvals.duplicates.nothingAllowed')} style={{ marginTop: 16 }} />
-          )}
-          {mayResolve && (
-            <Form<Values>
-              form={form}
-              layout="vertical"
-              initialValues={{ resolution: options[0], note: '' }}
-              onFinish={(v) => void submit(v)}
-              style={{ marginTop: 16 }}
-            >
-              {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-              <Form.Item name="resolution" label={t('approvals.duplicates.resolution')}>
-                <Radio.Group>
-                  <Space orientation="vertical">
-                    {options.map((r) => (
-                      <Radio key={r} value={r} data-testid={`duplicate-resolution-${r}`}>
-                        <strong>{t(`approvals.duplicates.resolution.${r}`)}</strong>
-                        <span className="tj-secondary">
-                          {' '}
-                          — {t(`approvals.duplicates.help.${r}`, { org: item.claimantOrgName })}
-                        </span>
-                      </Radio>
-                    ))}
-                  </Space>
-                </Radio.Group>
-              </Form.Item>
-              {resolution === 'merge' && data.detail.mergeableFields.length === 0 && (
-                <Alert
-                  type="warning"
-                  showIcon
-                  title={t('approvals.duplicates.noMergeable')}
-                  style={{ marginBottom: 16 }}
-                />
-              )}
-              <Form.Item
-                name="note"
-                label={t('approvals.duplicates.note')}
-                rules={
-                  resolution === 'reject'
-                    ? [{ required: true, whitespace: true, message: t('approvals.duplicates.noteRequired') }]
-                    : []
-                }
+      <div data-testid="duplicate-modal">
+        {!data ? (
+          <Pending error={loadError} reload={reload} />
+        ) : (
+          <>
+            <Comparison loaded={data} />
+            {data.detail.note && (
+              <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
+                {t('approvals.duplicates.resolvedNote', { note: data.detail.note })}
+              </Typography.Paragraph>
+            )}
+            {item.status === 'pending' && !mayResolve && (
+              <Alert type="info" showIcon title={t('approvals.duplicates.nothingAllowed')} style={{ marginTop: 16 }} />
+            )}
+            {mayResolve && (
+              <Form<Values>
+                form={form}
+                layout="vertical"
+                initialValues={{ note: '' }}
+                onFinish={(v) => void submit(v)}
+                style={{ marginTop: 16 }}
               >
-                <Input.TextArea rows={2} maxLength={400} showCount data-testid="duplicate-note" />
-              </Form.Item>
-            </Form>
-          )}
-        </>
-      )}
+                {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+                <Form.Item
+                name="resolution"
+                label={t('approvals.duplicates.resolution')}
+                rules={[{ required: true, message: t('approvals.duplicates.resolutionRequired') }]}
+              >
+                  <Radio.Group>
+                    <Space orientation="vertical">
+                      {options.map((r) => (
+                        <Radio key={r} value={r} data-testid={`duplicate-resolution-${r}`}>
+                          <strong>{t(`approvals.duplicates.resolution.${r}`)}</strong>
+                          <span className="tj-secondary">
+                            {' '}
+                            — {t(`approvals.duplicates.help.${r}`, { org: item.claimantOrgName })}
+                          </span>
+                        </Radio>
+                      ))}
+                    </Space>
+                  </Radio.Group>
+                </Form.Item>
+                {resolution === 'merge' && data.detail.mergeableFields.length === 0 && (
+                  <Alert
+                    type="warning"
+                    showIcon
+                    title={t('approvals.duplicates.noMergeable')}
+                    style={{ marginBottom: 16 }}
+                  />
+                )}
+                <Form.Item
+                  name="note"
+                  label={t('approvals.duplicates.note')}
+                  rules={
+                    resolution === 'reject'
+                      ? [{ required: true, whitespace: true, message: t('approvals.duplicates.noteRequired') }]
+                      : []
+                  }
+                >
+                  <Input.TextArea rows={2} maxLength={400} showCount data-testid="duplicate-note" />
+                </Form.Item>
+              </Form>
+            )}
+          </>
+        )}
+      </div>
     </Modal>
   );
 }

@@ -12,6 +12,7 @@ import { useLoad } from '../../app/useLoad.js';
 import { usePaging } from '../../app/usePaging.js';
 import { RefusalList } from '../admission/StepModals.js';
 import { transferApi } from './api.js';
+import { PersonCell } from './cells.js';
 import { ApprovalsToolbar, DecisionModal, type Decision } from './DecisionModal.js';
 import { refusedMembersOf } from './refusals.js';
 import { notifyApprovalsChanged } from './summary.js';
@@ -24,11 +25,11 @@ export function TransferSteps({ step, compact = false }: { step: TransferStep; c
   return (
     <Steps
       size="small"
-      type={compact ? 'inline' : 'default'}
+      type={compact ? 'dot' : 'default'}
       current={current === -1 ? 0 : current}
       status={step === 'rejected' || step === 'withdrawn' ? 'error' : step === 'done' ? 'finish' : 'process'}
       items={openTransferSteps.map((s) => ({ title: t(`transferStep.${s}`) }))}
-      style={{ minWidth: compact ? 260 : 440 }}
+      style={{ minWidth: compact ? 320 : 440 }}
     />
   );
 }
@@ -110,44 +111,42 @@ export function TransfersTab() {
     {
       title: t('approvals.col.member'),
       dataIndex: 'memberName',
-      render: (name: string, row) =>
-        row.abilities.viewMember ? <Link to={`/people/members/${row.memberId}`}>{name}</Link> : name,
-    },
-    {
-      title: t('approvals.col.idMasked'),
-      dataIndex: 'idMasked',
-      responsive: ['md'],
-      render: (v: string) => <span className="tj-mono">{v}</span>,
+      render: (name: string, row) => (
+        <PersonCell
+          name={row.abilities.viewMember ? <Link to={`/people/members/${row.memberId}`}>{name}</Link> : name}
+          idMasked={row.idMasked}
+        />
+      ),
     },
     {
       title: t('approvals.transfers.col.route'),
       key: 'route',
       render: (_v, row) => (
-        <Space size={6} wrap>
-          <span>{row.fromOrgName}</span>
-          <ArrowRightOutlined style={{ color: 'rgba(0,0,0,.35)' }} />
-          <span>{row.toOrgName}</span>
-        </Space>
-      ),
-    },
-    {
-      title: t('approvals.transfers.col.progress'),
-      key: 'progress',
-      render: (_v, row) => (
-        <div data-testid={`transfer-progress-${row.id}`}>
-          <TransferSteps step={row.step} />
-          {(row.step === 'done' || row.step === 'rejected' || row.step === 'withdrawn') && (
-            <Tag color={row.step === 'done' ? 'success' : 'default'} style={{ marginTop: 4 }}>
-              {t(`transferStep.${row.step}`)}
+        <div className="tj-approvals-route" data-testid={`transfer-progress-${row.id}`}>
+          <div>
+            <Tag variant="filled">{t('approvals.transfers.out')}</Tag>
+            {row.fromOrgName}
+          </div>
+          <div>
+            <Tag variant="filled" color="blue">
+              {t('approvals.transfers.in')}
             </Tag>
-          )}
+            {row.toOrgName}
+          </div>
+          <div className="tj-approvals-steps">
+            {row.step === 'done' || row.step === 'rejected' || row.step === 'withdrawn' ? (
+              <Tag color={row.step === 'done' ? 'success' : 'default'}>{t(`transferStep.${row.step}`)}</Tag>
+            ) : (
+              <TransferSteps step={row.step} compact />
+            )}
+          </div>
         </div>
       ),
     },
     {
       title: t('approvals.transfers.col.reason'),
       key: 'reason',
-      responsive: ['lg'],
+      responsive: ['xl'],
       render: (_v, row) => (
         <div style={{ maxWidth: 200 }}>
           <div>{t(`transferReason.${row.reason}`)}</div>
@@ -162,6 +161,7 @@ export function TransfersTab() {
     {
       title: t('approvals.col.actions'),
       key: 'actions',
+      fixed: 'right',
       render: (_v, row) => (
         <Space size={4}>
           {row.abilities.approve && (
@@ -187,7 +187,7 @@ export function TransfersTab() {
             </Button>
           )}
           {row.abilities.withdraw && (
-            <Button size="small" icon={<RollbackOutlined />} onClick={() => void withdraw(row)}>
+            <Button size="small" type="link" icon={<RollbackOutlined />} onClick={() => void withdraw(row)}>
               {t('approvals.withdraw')}
             </Button>
           )}
