@@ -146,6 +146,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('applicants_org').on('applicants').columns(['org_id', 'stage']).execute();
   await db.schema.createIndex('applicants_id_index').on('applicants').column('id_index').execute();
+  // One open application per person, even when two branches register the same ID number at the same moment.
+  await db.schema
+    .createIndex('applicants_open_id_index')
+    .on('applicants')
+    .column('id_index')
+    .unique()
+    .where(sql.ref('stage'), 'in', ['applied', 'activist', 'candidate', 'voted'])
+    .execute();
 
   await db.schema
     .createTable('applicant_lectures')
@@ -197,6 +205,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('member_requests_org').on('member_requests').columns(['org_id', 'status']).execute();
   await db.schema.createIndex('member_requests_member').on('member_requests').columns(['member_id']).execute();
+  // At most one pending request per member, even when two clerks submit at the same moment.
+  await db.schema
+    .createIndex('member_requests_pending_member')
+    .on('member_requests')
+    .column('member_id')
+    .unique()
+    .where(sql.ref('status'), '=', 'pending')
+    .execute();
 
   // Transfers (组织关系转接): out-branch → its parent → in-branch → its parent.
   await db.schema
@@ -216,6 +232,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('transfers_from').on('transfers').columns(['from_org_id', 'step']).execute();
   await db.schema.createIndex('transfers_to').on('transfers').columns(['to_org_id', 'step']).execute();
   await db.schema.createIndex('transfers_member').on('transfers').columns(['member_id']).execute();
+  // At most one open transfer per member (the steps still waiting for a decision).
+  await db.schema
+    .createIndex('transfers_open_member')
+    .on('transfers')
+    .column('member_id')
+    .unique()
+    .where(sql.ref('step'), 'in', ['out_branch', 'out_parent', 'in_branch', 'in_parent'])
+    .execute();
 
   await db.schema
     .createTable('transfer_steps')

@@ -227,3 +227,14 @@ test('a correction is refused when it changes nothing, breaks the join age or ta
     0,
   );
 });
+
+test('two status requests for the same member at the same moment: one waits for approval, the other is refused', async () => {
+  const member = await makeMember(ctx, { org: branch });
+  const answers = await Promise.all([
+    editor.post(`/api/members/${member.id}/status-requests`, { toStatus: 'lapsed', reason: '失联' }),
+    branchAdmin.post(`/api/members/${member.id}/status-requests`, { toStatus: 'withdrawn', reason: '本人申请' }),
+  ]);
+  assert.deepEqual(answers.map((r) => r.statusCode).sort(), [201, 409]);
+  const pending = await ctx.db.selectFrom('member_requests').select('id').where('member_id', '=', member.id).execute();
+  assert.equal(pending.length, 1);
+});

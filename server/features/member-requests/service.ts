@@ -15,7 +15,7 @@ import { AppError, conflict, forbidden, notFound } from '../../http/errors.js';
 import { protectIdNumber } from '../../personal-data/id-number.js';
 import type { Keyring } from '../../personal-data/keyring.js';
 import { recordAudit } from '../audit/service.js';
-import { loadWritableOrg, pageWindow, resolveLedgerScope } from '../ledger/shared.js';
+import { isUniqueViolation, loadWritableOrg, pageWindow, resolveLedgerScope } from '../ledger/shared.js';
 import { refreshMemberCounts } from '../members/counts.js';
 import { recordMemberEvent } from '../members/events.js';
 import { checkIdNumber } from '../members/identity.js';
@@ -49,6 +49,21 @@ export type RequestDeps = { db: Db; keyring: Keyring };
 
 export const ruleViolation = (message: string, details?: unknown) =>
   new AppError('rule_violation', 409, message, details);
+
+/**
+ * Runs an insert that a partial unique index guards (one pending request, one open transfer per member): a
+ * concurrent writer who got there first turns into the same 409 as the check before it.
+ */
+export async function guardedInsert<T>(insert: Promise<T>, message: string): Promise<T> {
+  try {
+    return await insert;
+  } catch (error) {
+    if (isUniqueViolation(error)) throw ruleViolation(message);
+    throw error;
+  }
+}
+
+const pendingMessage = '已有待审批的申请，请等待审批结果或撤回后再申请';
 
 const requestStatusLabels = { pending: '待审批', approved: '已批准', rejected: '已驳回', withdrawn: '已撤回' };
 
@@ -113,7 +128,7 @@ async function statusRefusals(
   for (const member of members) {
     let reason: string | null = null;
     if (member.membership_status === toStatus) reason = `团籍状态已是“${statusLabels[toStatus]}”`;
-    else if (pending.has(member.id)) reason = '已有待审批的申请，请等待审批结果或撤回后再申请';
+    else if (pending.has(member.id)) reason = pendingMessage;
     else if (transfers.has(member.id)) reason = '正在办理组织关系转接，转接结束前不能变更团籍';
     else if (toStatus === 'aged_out') reason = ageOutProblem(member, posts.get(member.id), today);
     if (reason) refused.push({ memberId: member.id, fullName: member.full_name, reason });
@@ -142,25 +157,28 @@ export async function requestStatusChanges(
     const refused = await statusRefusals(trx, ordered, input.toStatus);
     if (refused.length > 0) throw ruleViolation(refusalMessage(refused, '申请'), { refused });
     const at = nowIso();
-    const ids = await insertRequests(
-      trx,
-      ordered.map((member) => ({
-        member_id: member.id,
-        org_id: member.org_id,
-        kind: 'status' as const,
-        to_status: input.toStatus,
-        new_name: null,
-        new_id_cipher: null,
-        new_id_index: null,
-        new_id_masked: null,
-        reason: input.reason,
-        status: 'pending' as const,
-        requested_by: actor.userId,
-        requested_at: at,
-        decided_by: null,
-        decided_at: null,
-        decision_note: null,
-      })),
+    const ids = await guardedInsert(
+      insertRequests(
+        trx,
+        ordered.map((member) => ({
+          member_id: member.id,
+          org_id: member.org_id,
+          kind: 'status' as const,
+          to_status: input.toStatus,
+          new_name: null,
+          new_id_cipher: null,
+          new_id_index: null,
+          new_id_masked: null,
+          reason: input.reason,
+          status: 'pending' as const,
+          requested_by: actor.userId,
+          requested_at: at,
+          decided_by: null,
+          decided_at: null,
+          decision_note: null,
+        })),
+      ),
+      pendingMessage,
     );
     for (const [i, member] of ordered.entries()) {
       const details = { requestId: ids[i], from: member.membership_status, to: input.toStatus };
@@ -237,25 +255,28 @@ export async function requestCorrection(
         throw ruleViolation('按更正后的身份证号未满 14 周岁，须先登记监护人同意书', { field: 'idNumber' });
       }
     }
-    const [requestId] = await insertRequests(trx, [
-      {
-        member_id: member.id,
-        org_id: member.org_id,
-        kind: 'correction',
-        to_status: null,
-        new_name: newName,
-        new_id_cipher: newId?.cipher ?? null,
-        new_id_index: newId?.index ?? null,
-        new_id_masked: newId?.masked ?? null,
-        reason: body.reason,
-        status: 'pending',
-        requested_by: actor.userId,
-        requested_at: nowIso(),
-        decided_by: null,
-        decided_at: null,
-        decision_note: null,
-      },
-    ]);
+    const [requestId] = await guardedInsert(
+      insertRequests(trx, [
+        {
+          member_id: member.id,
+          org_id: member.org_id,
+          kind: 'correction',
+          to_status: null,
+          new_name: newName,
+          new_id_cipher: newId?.cipher ?? null,
+          new_id_index: newId?.index ?? null,
+          new_id_masked: newId?.masked ?? null,
+          reason: body.reason,
+          status: 'pending',
+          requested_by: actor.userId,
+          requested_at: nowIso(),
+          decided_by: null,
+          decided_at: null,
+          decision_note: null,
+        },
+      ]),
+      pendingMessage,
+    );
     const fields = [...(newName ? ['fullName'] : []), ...(newId ? ['idNumber'] : [])];
     await recordMemberEvent(trx, actor, {
       memberId: member.id,

@@ -11,7 +11,7 @@ import type { Keyring } from '../../personal-data/keyring.js';
 import { recordAudit } from '../audit/service.js';
 import { pageWindow, resolveLedgerScope } from '../ledger/shared.js';
 import { movePendingRequests, pendingRequestsOf } from '../member-requests/repo.js';
-import { refusalMessage, ruleViolation } from '../member-requests/service.js';
+import { guardedInsert, refusalMessage, ruleViolation } from '../member-requests/service.js';
 import { statusLabels } from '../member-requests/scope.js';
 import { refreshMemberCounts } from '../members/counts.js';
 import { recordMemberEvent } from '../members/events.js';
@@ -110,18 +110,21 @@ export async function startTransfers(
   const at = nowIso();
   const ids: number[] = [];
   for (const member of input.members) {
-    const id = await insertTransfer(trx, {
-      member_id: member.id,
-      from_org_id: member.org_id,
-      to_org_id: input.toOrg.id,
-      reason: input.reason,
-      note: input.note,
-      step: 'out_branch',
-      batch_key: batchKey,
-      requested_by: actor.userId,
-      requested_at: at,
-      updated_at: at,
-    });
+    const id = await guardedInsert(
+      insertTransfer(trx, {
+        member_id: member.id,
+        from_org_id: member.org_id,
+        to_org_id: input.toOrg.id,
+        reason: input.reason,
+        note: input.note,
+        step: 'out_branch',
+        batch_key: batchKey,
+        requested_by: actor.userId,
+        requested_at: at,
+        updated_at: at,
+      }),
+      `${member.full_name}已有正在办理的转接`,
+    );
     ids.push(id);
     await insertStep(trx, {
       transfer_id: id,

@@ -329,3 +329,12 @@ test('a transfer goes to an open branch other than the member’s own, of a memb
   assert.equal(blocked.statusCode, 409);
   assert.match(blocked.json().error.message, /转接/);
 });
+
+test('two requests for the same member at the same moment: one transfer opens, the other is refused', async () => {
+  const member = await makeMember(ctx, { org: branchA, fullName: '同时' });
+  const body = { memberIds: [member.id], toOrgId: branchB.id, reason: 'other' };
+  const answers = await Promise.all([editorA.post('/api/transfers', body), branchAAdmin.post('/api/transfers', body)]);
+  assert.deepEqual(answers.map((r) => r.statusCode).sort(), [201, 409]);
+  const open = await ctx.db.selectFrom('transfers').select('id').where('member_id', '=', member.id).execute();
+  assert.equal(open.length, 1);
+});
