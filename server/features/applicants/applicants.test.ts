@@ -204,6 +204,19 @@ test('the application is refused outside 14 to 28, for a member and for an open 
   );
   refused(await townAdmin.post('/api/applicants', applicationBody({ orgId: tree.townA1.id })), 409, /不是支部/);
   assert.equal((await editorB.post('/api/applicants', applicationBody())).statusCode, 404, 'another county’s branch');
+  // Two branches registering the same person at the same moment: one application, the other told where it is.
+  const twin = applicationBody({ idNumber: nextIdNumber({ birthDate: addYears(today, -16) }) });
+  const otherBranch = await makeBranch(ctx, { parent: tree.townA1 });
+  const both = await Promise.all([
+    branchEditor.post('/api/applicants', twin),
+    townAdmin.post('/api/applicants', { ...twin, orgId: otherBranch.id }),
+  ]);
+  assert.deepEqual(both.map((r) => r.statusCode).sort(), [201, 409]);
+  assert.match(both.find((r) => r.statusCode === 409)!.json().error.message, /已有未结束的入团申请/);
+  await assert.rejects(
+    makeApplicant(ctx, { org: otherBranch, idNumber: twin.idNumber }),
+    'the database holds one open application per person',
+  );
   // Once withdrawn, the same person may apply again.
   const withdrawn = await makeApplicant(ctx, { org: branch, stage: 'withdrawn' });
   const again = await branchEditor.post('/api/applicants', applicationBody({ idNumber: withdrawn.idNumber }));

@@ -16,7 +16,7 @@ import { actorSees, assertSees, type Actor } from '../../http/actor.js';
 import { AppError, conflict, invalid } from '../../http/errors.js';
 import type { Keyring } from '../../personal-data/keyring.js';
 import { recordAudit } from '../audit/service.js';
-import { loadWritableOrg, phoneColumns } from '../ledger/shared.js';
+import { isUniqueViolation, loadWritableOrg, phoneColumns } from '../ledger/shared.js';
 import { recordMemberEvent } from '../members/events.js';
 import { checkIdNumber, idColumns } from '../members/identity.js';
 import { assertHoldsMembers, assertMayDecideFor } from '../members/policy.js';
@@ -119,68 +119,83 @@ export async function createApplicant(deps: ApplicantDeps, actor: Actor, body: C
   assertNotFuture(body.appliedOn, 'appliedOn', '申请日期');
   const phone = body.phone ? phoneColumns(keyring, body.phone) : null;
   const ids = idColumns(keyring, facts);
-  const id = await db.transaction().execute(async (trx) => {
-    const org = await loadWritableOrg(trx, actor, body.orgId);
-    assertHoldsMembers(org);
-    const age = ageOn(facts.birthDate, body.appliedOn);
-    if (age < applyMinAge) {
-      throw ruleViolation(`申请人在 ${body.appliedOn} 未满 ${applyMinAge} 周岁，不能申请入团`, 'appliedOn');
-    }
-    if (age >= applyMaxAge) {
-      throw ruleViolation(`申请人在 ${body.appliedOn} 已满 ${applyMaxAge} 周岁，超过入团年龄`, 'appliedOn');
-    }
-    assertConsentGiven(facts.birthDate, body.guardianConsent);
-    const member = await findMemberByIdIndex(trx, ids.id_index);
-    if (member) {
-      throw ruleViolation(`该身份证号已是团员（登记在“${member.org_name}”），不能再申请入团`, 'idNumber');
-    }
-    const open = await findOpenApplication(trx, ids.id_index);
-    if (open) {
-      throw ruleViolation(
-        `该身份证号已有未结束的入团申请（“${open.org_name}”，${stageNames[open.stage]}），不能重复申请`,
-        'idNumber',
-      );
-    }
-    const at = nowIso();
-    const applicantId = await insertApplicant(trx, {
-      org_id: org.id,
-      full_name: body.fullName,
-      ...ids,
-      birth_date: facts.birthDate,
-      sex: facts.sex,
-      ...(phone ?? { phone_cipher: null, phone_index: null, phone_masked: null }),
-      stage: 'applied',
-      applied_on: body.appliedOn,
-      talked_on: null,
-      activist_on: null,
-      candidate_on: null,
-      introducer1_id: null,
-      introducer2_id: null,
-      vote_on: null,
-      vote_due: null,
-      vote_present: null,
-      vote_for: null,
-      approved_on: null,
-      approved_by: null,
-      ceremony_on: null,
-      member_id: null,
-      closed_reason: null,
-      created_at: at,
-      updated_at: at,
+  const id = await db
+    .transaction()
+    .execute(async (trx) => {
+      const org = await loadWritableOrg(trx, actor, body.orgId);
+      assertHoldsMembers(org);
+      const age = ageOn(facts.birthDate, body.appliedOn);
+      if (age < applyMinAge) {
+        throw ruleViolation(`申请人在 ${body.appliedOn} 未满 ${applyMinAge} 周岁，不能申请入团`, 'appliedOn');
+      }
+      if (age >= applyMaxAge) {
+        throw ruleViolation(`申请人在 ${body.appliedOn} 已满 ${applyMaxAge} 周岁，超过入团年龄`, 'appliedOn');
+      }
+      assertConsentGiven(facts.birthDate, body.guardianConsent);
+      const member = await findMemberByIdIndex(trx, ids.id_index);
+      if (member) {
+        throw ruleViolation(`该身份证号已是团员（登记在“${member.org_name}”），不能再申请入团`, 'idNumber');
+      }
+      await assertNoOpenApplication(trx, ids.id_index);
+      const at = nowIso();
+      const applicantId = await insertApplicant(trx, {
+        org_id: org.id,
+        full_name: body.fullName,
+        ...ids,
+        birth_date: facts.birthDate,
+        sex: facts.sex,
+        ...(phone ?? { phone_cipher: null, phone_index: null, phone_masked: null }),
+        stage: 'applied',
+        applied_on: body.appliedOn,
+        talked_on: null,
+        activist_on: null,
+        candidate_on: null,
+        introducer1_id: null,
+        introducer2_id: null,
+        vote_on: null,
+        vote_due: null,
+        vote_present: null,
+        vote_for: null,
+        approved_on: null,
+        approved_by: null,
+        ceremony_on: null,
+        member_id: null,
+        closed_reason: null,
+        created_at: at,
+        updated_at: at,
+      });
+      if (body.guardianConsent) {
+        await recordGuardianConsent(trx, keyring, actor, { type: 'applicant', id: applicantId }, body.guardianConsent);
+      }
+      await recordAudit(trx, actor, {
+        action: 'applicant.create',
+        objectType: 'applicant',
+        objectId: applicantId,
+        orgId: org.id,
+        details: {
+          appliedOn: body.appliedOn,
+          withPhone: phone !== null,
+          guardianConsent: Boolean(body.guardianConsent),
+        },
+      });
+      return applicantId;
+    })
+    .catch(async (error: unknown) => {
+      // Another branch registered the same person a moment ago: the unique index on open applications refused us.
+      if (isUniqueViolation(error)) await assertNoOpenApplication(db, ids.id_index);
+      throw error;
     });
-    if (body.guardianConsent) {
-      await recordGuardianConsent(trx, keyring, actor, { type: 'applicant', id: applicantId }, body.guardianConsent);
-    }
-    await recordAudit(trx, actor, {
-      action: 'applicant.create',
-      objectType: 'applicant',
-      objectId: applicantId,
-      orgId: org.id,
-      details: { appliedOn: body.appliedOn, withPhone: phone !== null, guardianConsent: Boolean(body.guardianConsent) },
-    });
-    return applicantId;
-  });
   return getApplicantDetail(deps, actor, id);
+}
+
+async function assertNoOpenApplication(db: Executor, idIndex: string): Promise<void> {
+  const open = await findOpenApplication(db, idIndex);
+  if (open) {
+    throw ruleViolation(
+      `该身份证号已有未结束的入团申请（“${open.org_name}”，${stageNames[open.stage]}），不能重复申请`,
+      'idNumber',
+    );
+  }
 }
 
 /** 谈话: due within a month of the application (late talks are recorded and flagged, not refused). */
