@@ -125,7 +125,7 @@ export function CadreDetailPage() {
           <CadreProfile cadre={cadre} />
         </Card>
         <Row gutter={[16, 16]}>
-          <Col xs={24} xl={14}>
+          <Col xs={24} xxl={14}>
             <Card
               variant="borderless"
               title={t('cadres.trainings')}
@@ -140,7 +140,7 @@ export function CadreDetailPage() {
               <TrainingTable items={cadre.trainings} />
             </Card>
           </Col>
-          <Col xs={24} xl={10}>
+          <Col xs={24} xxl={10}>
             <Card
               variant="borderless"
               title={t('cadres.assessments')}
@@ -213,12 +213,14 @@ function CadreProfile({ cadre }: { cadre: CadreDetail }) {
       key: 'phone',
       label: t('ledger.col.phone'),
       children: (
-        <PhoneText
-          masked={cadre.phoneMasked}
-          mayReveal={cadre.abilities.revealPhone}
-          reveal={() => cadreApi.revealPhone(cadre.id)}
-          testId="cadre-phone"
-        />
+        <span style={{ whiteSpace: 'nowrap' }}>
+          <PhoneText
+            masked={cadre.phoneMasked}
+            mayReveal={cadre.abilities.revealPhone}
+            reveal={() => cadreApi.revealPhone(cadre.id)}
+            testId="cadre-phone"
+          />
+        </span>
       ),
     },
     { key: 'term', label: t('cadres.col.term'), children: <TermText cadre={cadre} /> },
@@ -250,7 +252,7 @@ function CadreProfile({ cadre }: { cadre: CadreDetail }) {
       size="small"
       column={{ xs: 1, sm: 2, lg: 2, xl: 3 }}
       items={items}
-      styles={{ label: { whiteSpace: 'nowrap', width: 1 } }}
+      styles={{ label: { whiteSpace: 'nowrap' } }}
     />
   );
 }
@@ -289,6 +291,8 @@ function TrainingTable({ items }: { items: CadreTrainingItem[] }) {
   );
 }
 
+const nowrap = () => ({ style: { whiteSpace: 'nowrap' as const } });
+
 function AssessmentTable({ items }: { items: CadreAssessmentItem[] }) {
   const t = useT();
   return (
@@ -299,9 +303,15 @@ function AssessmentTable({ items }: { items: CadreAssessmentItem[] }) {
       pagination={false}
       locale={{ emptyText: t('cadres.noAssessments') }}
       columns={[
-        { title: t('cadres.assessment.year'), dataIndex: 'year', render: (y: number) => t('review.year', { year: y }) },
+        {
+          title: t('cadres.assessment.year'),
+          dataIndex: 'year',
+          onCell: nowrap,
+          render: (y: number) => t('review.year', { year: y }),
+        },
         {
           title: t('cadres.assessment.grade'),
+          onHeaderCell: nowrap,
           dataIndex: 'grade',
           render: (g: CadreGrade) => <CadreGradeTag grade={g} />,
         },

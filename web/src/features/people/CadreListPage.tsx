@@ -87,6 +87,7 @@ function CadreList({ org }: { org: OrgDetail }) {
       title: t('ledger.col.phone'),
       key: 'phone',
       responsive: ['lg'],
+      onCell: () => ({ style: { whiteSpace: 'nowrap' } }),
       render: (_v, row) => (
         <PhoneText
           masked={row.phoneMasked}

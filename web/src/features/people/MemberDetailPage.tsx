@@ -114,12 +114,12 @@ export function MemberDetailPage() {
         )}
         {pending > 0 && <Alert type="info" showIcon title={t('member.detail.pending', member.pending)} />}
         <Row gutter={[16, 16]}>
-          <Col xs={24} xl={15} xxl={16}>
+          <Col xs={24} xxl={16}>
             <Card variant="borderless" title={t('member.detail.profile')}>
               <MemberProfile member={member} />
             </Card>
           </Col>
-          <Col xs={24} xl={9} xxl={8}>
+          <Col xs={24} xxl={8}>
             <Card variant="borderless" title={t('member.detail.timeline')}>
               <MemberTimeline memberId={member.id} version={version} />
             </Card>
@@ -255,8 +255,8 @@ function MemberProfile({ member }: { member: MemberDetail }) {
     <Descriptions
       bordered
       size="small"
-      column={{ xs: 1, sm: 2, md: 2, lg: 2, xl: 2, xxl: 3 }}
-      styles={{ label: { whiteSpace: 'nowrap', width: 1 } }}
+      column={{ xs: 1, sm: 2 }}
+      styles={{ label: { whiteSpace: 'nowrap' } }}
       items={items}
       data-testid="member-profile"
     />

@@ -57,8 +57,10 @@ export function RecommendModal({ org, quota, onClose, onDone }: Props) {
   const date = on.format('YYYY-MM-DD');
   const used = data ? data.previous.filter((r) => r.recommendedOn === date).length : 0;
   const left = Math.max(0, quota - used);
-  const candidates: Candidate[] =
-    data?.members.map((m) => ({ ...m, problem: problemOf(t, m, date, data.previous) })) ?? [];
+  // Those who may be recommended first: the secretary picks among them.
+  const candidates: Candidate[] = (
+    data?.members.map((m) => ({ ...m, problem: problemOf(t, m, date, data.previous) })) ?? []
+  ).sort((a, b) => Number(a.problem !== null) - Number(b.problem !== null));
   const eligible = new Set(candidates.filter((c) => c.problem === null).map((c) => c.id));
   const chosen = selected.filter((id) => eligible.has(id));
 

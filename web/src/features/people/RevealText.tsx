@@ -32,7 +32,8 @@ export function RevealText({ masked, mayReveal, reveal, testId }: Props) {
   };
 
   return (
-    <Space size={4} wrap={false}>
+    // On a phone the 查看 link wraps under the number rather than pushing the page sideways.
+    <Space size={4} wrap>
       <span className="tj-mono" style={{ whiteSpace: 'nowrap' }} data-testid={testId}>
         {full ?? masked}
       </span>
