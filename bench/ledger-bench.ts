@@ -116,7 +116,27 @@ export type ImportFigures = {
   error: string | null;
   counts: ImportResult['counts'] | null;
   cadresCreated: number | null;
+  /** GET /healthz answered while the import ran (sampled every 100 ms), when asked for. */
+  health: HealthFigures | null;
 };
+
+export type HealthFigures = { samples: number; p50: number; p95: number; max: number };
+
+/** Requests /healthz every 100 ms until `done()`: how long the server keeps a trivial request waiting. */
+async function sampleHealth(base: string, done: () => boolean): Promise<HealthFigures> {
+  const samples: number[] = [];
+  while (!done()) {
+    const started = performance.now();
+    const response = await fetch(`${base}/healthz`);
+    await response.arrayBuffer();
+    samples.push(performance.now() - started);
+    await sleep(100);
+  }
+  const sorted = samples.sort((a, b) => a - b);
+  const at = (p: number) =>
+    Number((sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0).toFixed(1));
+  return { samples: sorted.length, p50: at(0.5), p95: at(0.95), max: at(1) };
+}
 
 /** Uploads the file as multipart/form-data and polls GET /api/jobs/:id until the job ends. */
 export async function measureImport(input: {
@@ -128,23 +148,33 @@ export async function measureImport(input: {
   rows: number;
   writeFileMs: number;
   log: (line: string) => void;
+  /** Default: contacts, uploaded as contacts.xlsx. */
+  kind?: 'contacts' | 'members';
+  uploadName?: string;
+  /** Sample /healthz latency while the import runs. */
+  health?: boolean;
 }): Promise<ImportFigures> {
   const { base, pid, session } = input;
+  let finished = false;
+  const health = input.health ? sampleHealth(base, () => finished) : null;
   const before = processMemory(pid);
   const peakReset = resetPeakMemory(pid);
   let sampledPeak = before?.rssMiB ?? 0;
   const started = performance.now();
   const form = new FormData();
-  form.set('kind', 'contacts');
+  form.set('kind', input.kind ?? 'contacts');
   form.set('orgId', String(input.orgId));
-  form.set('file', await fs.openAsBlob(input.file), 'contacts.xlsx');
+  form.set('file', await fs.openAsBlob(input.file), input.uploadName ?? 'contacts.xlsx');
   const response = await fetch(`${base}/api/imports`, {
     method: 'POST',
     headers: { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
     body: form,
   });
   const accepted = await response.text();
-  if (response.status !== 202) throw new Error(`upload refused: ${response.status} ${accepted}`);
+  if (response.status !== 202) {
+    finished = true;
+    throw new Error(`upload refused: ${response.status} ${accepted}`);
+  }
   const uploadMs = performance.now() - started;
   const { jobId } = JSON.parse(accepted) as { jobId: number };
   let job: JobItem;
@@ -161,6 +191,7 @@ export async function measureImport(input: {
     await sleep(250);
   }
   const totalMs = performance.now() - started;
+  finished = true;
   const after = processMemory(pid);
   const result = job.result as ImportResult | null;
   return {
@@ -178,5 +209,6 @@ export async function measureImport(input: {
     error: job.error,
     counts: result?.counts ?? null,
     cadresCreated: result?.cadresCreated ?? null,
+    health: health ? await health : null,
   };
 }

@@ -10,6 +10,8 @@ import { rollupDifferences } from '../test/rollup-check.js';
 import { createAdmin, loadFixtures, scopedCounty, type Fixtures } from './fixtures.js';
 import { writeContactSheet } from './import-file.js';
 import { loadLedgerFixtures, type LedgerFixtures } from './ledger-bench.js';
+import type { MemberFixtures } from './member-bench.js';
+import { readProbes, writeMemberCsvApart } from './member-file.js';
 import type { Target } from './lib.js';
 import { generateProvince, loadProvinceTree, type ProvinceLedger } from './province.js';
 
@@ -31,6 +33,8 @@ export type Prepared = {
   fixtures: Fixtures;
   ledgerFixtures: LedgerFixtures;
   importFile: { path: string; rows: number; bytes: number; ms: number };
+  memberFile: { path: string; rows: number; bytes: number; ms: number } | null;
+  memberFixtures: MemberFixtures | null;
 };
 
 /** The server's environment for a target: its data directory, and its database URL or none. */
@@ -72,7 +76,7 @@ async function importTree(db: Db, log: (line: string) => void): Promise<Prepared
 
 export async function prepareTarget(
   target: Target,
-  options: { scale: number; importRows: number; seed: number; log: (line: string) => void },
+  options: { scale: number; importRows: number; memberRows: number; seed: number; log: (line: string) => void },
 ): Promise<Prepared> {
   const { log } = options;
   const config = loadConfig(serverEnvironment(target));
@@ -110,6 +114,8 @@ export async function prepareTarget(
       seed: options.seed,
       asOf: chinaToday(),
     });
+    const members = options.memberRows > 0 ? await prepareMembers(db, target, tree, options) : null;
+    if (members) members.fixtures.countyId = ledgerFixtures.county.id;
     return {
       database,
       treeImport,
@@ -117,17 +123,64 @@ export async function prepareTarget(
       fixtures,
       ledgerFixtures,
       importFile: { path: file, rows: options.importRows, ...written },
+      memberFile: members?.file ?? null,
+      memberFixtures: members?.fixtures ?? null,
     };
   } finally {
     await handle.close();
   }
 }
 
+/**
+ * The member sheet (CSV, written by a child process) for the branches of the province, and the orgs and people
+ * the member searches look for.
+ */
+async function prepareMembers(
+  db: Db,
+  target: Target,
+  tree: Awaited<ReturnType<typeof loadProvinceTree>>,
+  options: { memberRows: number; seed: number; log: (line: string) => void },
+) {
+  const countyNames = new Map(
+    tree.counties.map((c) => [c.stat_code!.slice(0, 6), c.name.replace(/^共青团|委员会$/g, '')]),
+  );
+  const branches = tree.townships.flatMap((t) =>
+    t.villages
+      .filter((v) => v.type === 'branch' || v.type === 'joint_branch')
+      .map((v) => ({
+        statCode: v.stat_code!,
+        name: v.name,
+        region: v.stat_code!.slice(0, 6),
+        county: countyNames.get(v.stat_code!.slice(0, 6)) ?? '',
+      })),
+  );
+  const file = path.join(target.dataDir, 'bench-members.csv');
+  const probesFile = path.join(target.dataDir, 'bench-members-probes.json');
+  options.log(`writing ${options.memberRows.toLocaleString('en-US')} member rows to ${path.basename(file)} …`);
+  const written = await writeMemberCsvApart({
+    file,
+    probesFile,
+    rows: options.memberRows,
+    branches,
+    seed: options.seed,
+    asOf: chinaToday(),
+  });
+  const probes = readProbes(probesFile);
+  const codes = [...new Set(probes.branchCodes)].slice(0, 50);
+  const branchIds = (await db.selectFrom('orgs').select('id').where('stat_code', 'in', codes).execute()).map(
+    (o) => o.id,
+  );
+  return {
+    file: { path: file, rows: options.memberRows, ...written },
+    fixtures: { ...probes, provinceId: tree.province.id, countyId: 0, branchIds } satisfies MemberFixtures,
+  };
+}
+
 /** After the import: the figures must still equal the independent count, and the rows must be there. */
 export async function checkAfterImport(target: Target, campaignId: number) {
   const handle = await openMigratedDatabase(target);
   try {
-    const count = async (table: 'youth_contacts' | 'cadres' | 'cadre_contacts') =>
+    const count = async (table: 'youth_contacts' | 'cadres' | 'cadre_contacts' | 'members' | 'member_events') =>
       Number(
         (
           await handle.db
@@ -143,6 +196,8 @@ export async function checkAfterImport(target: Target, campaignId: number) {
       contacts: await count('youth_contacts'),
       cadres: await count('cadres'),
       links: await count('cadre_contacts'),
+      members: await count('members'),
+      memberEvents: await count('member_events'),
     };
   } finally {
     await handle.close();

@@ -13,7 +13,10 @@ export type BenchResult = {
   dashboardOrgs: { city: string; county: string };
   workloads: Row[];
   searchQueries: Record<string, { q: string; hits: number; p50: number }[]>;
-  contactImport: ImportFigures & { afterImport: { rollupDifferences: number; contacts: number; links: number } };
+  contactImport: ImportFigures & {
+    afterImport: { rollupDifferences: number; contacts: number; links: number; members: number; memberEvents: number };
+  };
+  memberImport: ImportFigures | null;
 };
 
 const n = (value: number) => value.toLocaleString('en-US');
@@ -74,4 +77,22 @@ export function printResult(
   log(
     `  afterwards: ${n(i.afterImport.contacts)} contacts, ${n(i.afterImport.links)} links; roll-up differences from an independent count: ${i.afterImport.rollupDifferences}`,
   );
+  const m = result.memberImport;
+  if (!m) return;
+  log(
+    `\nmember import (CSV, ${n(m.rows)} rows, ${m.fileMiB} MiB written in ${ms(m.writeFileMs)} by a child process): ${m.status}` +
+      `${m.error ? ` (${m.error})` : ''}; upload ${ms(m.uploadMs)}, job ${ms(m.jobMs)}, total ${ms(m.totalMs)}: ` +
+      `${n(m.rowsPerSecond)} rows/s; server RSS ${m.rssBeforeMiB} MiB before, peak ${m.peakRssMiB} MiB (${m.peakSource})`,
+  );
+  if (m.counts) {
+    log(
+      `  rows ${n(m.counts.rows)}: ${n(m.counts.create)} created, ${n(m.counts.update)} updated, ${n(m.counts.unchanged)} unchanged, ${n(m.counts.errors)} errors`,
+    );
+  }
+  if (m.health) {
+    log(
+      `  GET /healthz during the import (${m.health.samples} samples): p50 ${m.health.p50} ms, p95 ${m.health.p95} ms, max ${m.health.max} ms`,
+    );
+  }
+  log(`  afterwards: ${n(i.afterImport.members)} members, ${n(i.afterImport.memberEvents)} member events`);
 }

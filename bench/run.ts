@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { scopedCounty, searchRoute, treeWorkloads } from './fixtures.js';
 import { ledgerWorkloads, measureImport } from './ledger-bench.js';
+import { memberWorkloads } from './member-bench.js';
 import {
   createTarget,
   getJson,
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     dialect: { type: 'string' },
     scale: { type: 'string', default: '1' },
     'import-rows': { type: 'string' },
+    'member-rows': { type: 'string' },
     seed: { type: 'string', default: '20261127' },
     requests: { type: 'string' },
     warmup: { type: 'string' },
@@ -41,13 +43,14 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   process.stdout
-    .write(`npm run bench -- [--dialect sqlite|postgres|both] [--scale 1] [--import-rows N] [--seed 20261127]
+    .write(`npm run bench -- [--dialect sqlite|postgres|both] [--scale 1] [--import-rows N] [--member-rows N] [--seed 20261127]
                       [--requests N] [--warmup N] [--concurrency 1,8]
   sqlite    fresh SQLite file in a temporary directory (default when DATABASE_URL is unset)
   postgres  fresh database created next to DATABASE_URL, else BENCH_PG_URL, else ${defaultPgUrl}; dropped afterwards
   both      sqlite, then postgres
   --scale   share of the full ledger in (0, 1]: 1 ≈ 92,000 cadres, 2,000,000 contacts, 20,000 channels
   --import-rows  contact rows uploaded as xlsx (default 1,000,000 × scale)
+  --member-rows  member rows uploaded as CSV (default 2,000,000 × scale; 0 skips the member import and searches)
   --requests, --warmup  per row and concurrency (default 2000 and 300; 200 and 30 at --scale 0.01)\n`);
   process.exit(0);
 }
@@ -64,6 +67,7 @@ const count = (text: string, flag: string, min: number) => {
 const scale = Number(args.scale);
 if (!(scale > 0 && scale <= 1)) throw new Error(`--scale must be in (0, 1], not "${args.scale}"`);
 const importRows = count(args['import-rows'] ?? String(Math.round(1_000_000 * scale)), 'import-rows', 1);
+const memberRows = count(args['member-rows'] ?? String(Math.round(2_000_000 * scale)), 'member-rows', 0);
 const seed = count(args.seed, 'seed', 0);
 // A small scale is a quick run: below 0.1 the default request counts shrink with it (2000 and 300 at 0.1 and up).
 const quick = Math.min(1, Math.max(0.1, scale * 10));
@@ -77,15 +81,17 @@ type QueryFigure = { q: string; hits: number; p50: number; p95: number };
 export type Row = Stats & { route: string; urls: number; avgItems: number | null };
 
 async function benchTarget(target: Target) {
-  const prepared = await prepareTarget(target, { scale, importRows, seed, log });
-  const { fixtures, ledgerFixtures, importFile } = prepared;
-  // The upload limit is raised to the file's size: the benchmark measures the import, not the limit.
-  const limitMiB = String(Math.max(100, Math.ceil(importFile.bytes / 2 ** 20) + 10));
+  const prepared = await prepareTarget(target, { scale, importRows, memberRows, seed, log });
+  const { fixtures, ledgerFixtures, importFile, memberFile, memberFixtures } = prepared;
+  // The upload limit is raised to the files' size: the benchmark measures the import, not the limit.
+  const largest = Math.max(importFile.bytes, memberFile?.bytes ?? 0);
+  const limitMiB = String(Math.max(100, Math.ceil(largest / 2 ** 20) + 10));
   const env = serverEnvironment(target, { LOG_LEVEL: logLevel, TUANJIAN_MAX_SPREADSHEET_MB: limitMiB });
   const server = await startServer(env);
   let stats: Row[];
   let queries: Record<string, QueryFigure[]>;
   let contactImport: Awaited<ReturnType<typeof measureImport>>;
+  let memberImport: Awaited<ReturnType<typeof measureImport>> | null = null;
   try {
     const as = (user: string) => login(server.base, user, benchPassword);
     const cookies = {
@@ -110,6 +116,30 @@ async function benchTarget(target: Target) {
       writeFileMs: importFile.ms,
       log,
     });
+    if (memberFile && memberFixtures) {
+      log(`uploading ${memberFile.rows.toLocaleString('en-US')} member rows (${memberFile.bytes} bytes of CSV) …`);
+      memberImport = await measureImport({
+        base: server.base,
+        pid: server.pid,
+        session: await loginSession(server.base, benchUsers.province, benchPassword),
+        orgId: ledgerFixtures.province.id,
+        file: memberFile.path,
+        rows: memberFile.rows,
+        writeFileMs: memberFile.ms,
+        log,
+        kind: 'members',
+        uploadName: 'members.csv',
+        health: true,
+      });
+      log(`  ${memberImport.status}: ${memberImport.rowsPerSecond} rows/s, peak RSS ${memberImport.peakRssMiB} MiB`);
+      if (memberImport.status === 'done') {
+        const searched = await runWorkloads(
+          server.base,
+          memberWorkloads(memberFixtures, { province: cookies.province, county: cookies.county }),
+        );
+        stats.push(...searched.stats);
+      }
+    }
   } finally {
     await server.stop();
   }
@@ -122,6 +152,7 @@ async function benchTarget(target: Target) {
     workloads: stats,
     searchQueries: queries,
     contactImport: { ...contactImport, afterImport },
+    memberImport,
   };
 }
 
@@ -166,7 +197,7 @@ async function runWorkloads(base: string, workloads: ReturnType<typeof treeWorkl
 const host = machine();
 log(`Tuanjian benchmark — ${host.cores} cores (${host.cpu}), ${host.memoryGiB} GiB, ${host.os}, node ${host.node}`);
 log(
-  `scale ${scale} (seed ${seed}), ${importRows.toLocaleString('en-US')} rows to import; ${requests} measured requests per row after ${warmup} warm-up; concurrency ${concurrencies.join(' and ')}; server log level ${logLevel}; county searched: ${scopedCounty.name}\n`,
+  `scale ${scale} (seed ${seed}), ${importRows.toLocaleString('en-US')} contact and ${memberRows.toLocaleString('en-US')} member rows to import; ${requests} measured requests per row after ${warmup} warm-up; concurrency ${concurrencies.join(' and ')}; server log level ${logLevel}; county searched: ${scopedCounty.name}\n`,
 );
 for (const dialect of dialects) {
   log(`== ${dialect} ==`);
@@ -182,7 +213,17 @@ for (const dialect of dialects) {
   printResult(dialect, result, load1m, log);
   const file = path.join(import.meta.dirname, 'results', `latest-${dialect}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const settings = { scale, seed, importRows, requests, warmup, concurrency: concurrencies, logLevel, load1m };
+  const settings = {
+    scale,
+    seed,
+    importRows,
+    memberRows,
+    requests,
+    warmup,
+    concurrency: concurrencies,
+    logLevel,
+    load1m,
+  };
   fs.writeFileSync(
     file,
     `${JSON.stringify({ date: new Date().toISOString(), dialect, machine: host, settings, ...result }, null, 2)}\n`,
