@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { composeIdNumber } from '../common/id-number.js';
 import { apiSession } from './api.js';
@@ -114,6 +115,18 @@ describe('member register', { timeout: 180_000 }, () => {
       assert.equal(await rows.count(), 0);
       await search(idNumber);
       await assertNothingInFull(page);
+
+      // The register as xlsx: the member is there, masked.
+      const downloaded = page.waitForEvent('download');
+      await page.getByTestId('members-export').click();
+      const file = await (await downloaded).path();
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(file);
+      const cells = workbook.worksheets.flatMap((sheet) =>
+        sheet.getSheetValues().flatMap((row) => (Array.isArray(row) ? row.map((cell) => String(cell ?? '')) : [])),
+      );
+      assert.ok(cells.includes('李青'), 'the member is in the export');
+      assert.ok(!cells.some((cell) => fullIdNumber.test(cell) || fullPhone.test(cell)), 'the export is masked');
 
       // The record: masked, its history begins with 登记.
       await rows.first().getByRole('link', { name: '李青' }).click();

@@ -33,7 +33,6 @@ export const peopleEn: Record<keyof typeof peopleZh, string> = {
   'people.mobileTag': 'Mobile',
   'people.ageOutTag': 'Leaving at 28',
 
-  'people.org': 'Organisation',
   'people.pickOrg': 'Choose an organisation',
   'people.orgNotFound': 'This organisation does not exist or is outside your scope',
   'people.backToOwn': 'Back to my organisation',
@@ -41,7 +40,6 @@ export const peopleEn: Record<keyof typeof peopleZh, string> = {
   'people.scope.own': 'This org only',
   'people.branchOnlyHint': 'Members are registered in branches only: choose a branch to register members.',
 
-  'member.list.title': 'Member register',
   'member.list.subtitle': 'Members of this organisation and those below it; ID numbers and phones are masked',
   'member.list.subtitleBranch': 'Members of this branch; ID numbers and phones are masked',
   'member.search': 'Name, or a full ID number / phone',
@@ -80,7 +78,6 @@ export const peopleEn: Record<keyof typeof peopleZh, string> = {
   'member.stats.lapsed': 'Lapsed',
   'member.stats.other': 'Other statuses',
   'member.stats.otherHint': 'Withdrawn, expelled and disabled members',
-  'member.stats.unit': '',
 
   'member.form.title': 'Register a member',
   'member.form.branch': 'Branch',
@@ -155,7 +152,6 @@ export const peopleEn: Record<keyof typeof peopleZh, string> = {
   'member.detail.requestStatus': 'Request status change',
   'member.detail.requestCorrection': 'Request correction',
   'member.detail.transfer': 'Transfer',
-  'member.detail.notYet': 'Coming soon',
   'member.reveal': 'Show',
   'member.revealHint': 'Seeing the full number is written to the audit log; it shows for this view only',
   'member.timeline.empty': 'No history yet',

@@ -31,7 +31,6 @@ export const peopleZh = {
   'people.mobileTag': '流动',
   'people.ageOutTag': '即将离团',
 
-  'people.org': '组织',
   'people.pickOrg': '选择团组织',
   'people.orgNotFound': '找不到该团组织，或不在您的管辖范围内',
   'people.backToOwn': '回到本级',
@@ -39,7 +38,6 @@ export const peopleZh = {
   'people.scope.own': '仅本级',
   'people.branchOnlyHint': '团员只能登记在团支部或联合团支部：请在左侧选择一个支部后再登记。',
 
-  'member.list.title': '团员名册',
   'member.list.subtitle': '本级及下级团组织的团员；身份证号和手机号码脱敏显示',
   'member.list.subtitleBranch': '本支部的团员；身份证号和手机号码脱敏显示',
   'member.search': '姓名，或完整身份证号/手机号',
@@ -77,7 +75,6 @@ export const peopleZh = {
   'member.stats.lapsed': '自行脱团',
   'member.stats.other': '其他状态',
   'member.stats.otherHint': '自愿退团、开除团籍和禁用的团员',
-  'member.stats.unit': '人',
 
   'member.form.title': '登记团员',
   'member.form.branch': '所在支部',
@@ -149,7 +146,6 @@ export const peopleZh = {
   'member.detail.requestStatus': '申请团籍变更',
   'member.detail.requestCorrection': '申请更正',
   'member.detail.transfer': '组织关系转接',
-  'member.detail.notYet': '该功能即将上线',
   'member.reveal': '查看',
   'member.revealHint': '查看完整号码将记入审计日志，仅本次显示',
   'member.timeline.empty': '还没有档案记录',
