@@ -19,7 +19,7 @@ export const admissionEn: Record<keyof typeof admissionZh, string> = {
   'applicantStageDate.withdrawn': 'Applied on',
   'applicantStageDate.rejected': 'Applied on',
   'overdueReason.talk_due': 'Talk overdue',
-  'overdueReason.observation_long': 'Observed over 6 months',
+  'overdueReason.observation_long': 'Over 6 months',
   'overdueReason.approval_waiting': 'Approval overdue',
   'overdueReason.ceremony_due': 'Ceremony overdue',
   'documentStage.applied': 'Written application',

@@ -200,7 +200,10 @@ export function ApplicantDrawer({ applicantId, onClose, onChanged }: Props) {
           <Divider titlePlacement="start">{t('applicant.lectures')}</Divider>
           <ApplicantLectures applicant={applicant} />
           <Divider titlePlacement="start">{t('applicant.documents')}</Divider>
-          <ApplicantDocuments applicant={applicant} onUploaded={reload} />
+          <ApplicantDocuments
+            applicant={applicant}
+            onUploaded={() => void applicantApi.detail(applicantId).then(setFresh, reload)}
+          />
         </>
       )}
       {applicant && action !== null && (

@@ -56,6 +56,11 @@ export function Board({ columns, filtered, showOrg, onOpen }: Props) {
   );
 }
 
+/** 共青团哑柏镇东风村支部委员会 → 哑柏镇东风村支部: what tells branches apart fits on a card. */
+function shortOrgName(name: string): string {
+  return name.replace(/^共青团/, '').replace(/委员会$/, '') || name;
+}
+
 /** The date a card shows: when the applicant entered the column. */
 function stageDate(applicant: ApplicantItem, stage: BoardStage): string | null {
   switch (stage) {
@@ -112,7 +117,11 @@ function ApplicantCard({ applicant, stage, showOrg, onOpen }: CardProps) {
         <span className="tj-mono">{date ?? t('common.none')}</span>
       </span>
       <span className="tj-board-card-line tj-secondary">{note}</span>
-      {showOrg && <span className="tj-board-card-org">{applicant.orgName}</span>}
+      {showOrg && (
+        <span className="tj-board-card-org" title={applicant.orgName}>
+          {shortOrgName(applicant.orgName)}
+        </span>
+      )}
     </button>
   );
 }
