@@ -123,7 +123,7 @@ describe('member register', { timeout: 180_000 }, () => {
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.readFile(file);
       const cells = workbook.worksheets.flatMap((sheet) =>
-        sheet.getSheetValues().flatMap((row) => (Array.isArray(row) ? row.map((cell) => String(cell ?? '')) : [])),
+        sheet.getSheetValues().flatMap((row) => (Array.isArray(row) ? row.map(cellText) : [])),
       );
       assert.ok(cells.includes('李青'), 'the member is in the export');
       assert.ok(!cells.some((cell) => fullIdNumber.test(cell) || fullPhone.test(cell)), 'the export is masked');
@@ -185,6 +185,15 @@ describe('member register', { timeout: 180_000 }, () => {
       phone,
     ));
 });
+
+/** A cell's text: strings and numbers as they are, rich text joined, anything else empty. */
+function cellText(cell: unknown): string {
+  if (typeof cell === 'string' || typeof cell === 'number') return String(cell);
+  if (cell && typeof cell === 'object' && 'richText' in cell && Array.isArray(cell.richText)) {
+    return (cell.richText as { text: string }[]).map((part) => part.text).join('');
+  }
+  return '';
+}
 
 async function assertNothingInFull(page: Page): Promise<void> {
   const text = await page.locator('body').innerText();
