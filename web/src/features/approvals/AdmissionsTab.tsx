@@ -9,13 +9,14 @@ import { usePaging } from '../../app/usePaging.js';
 import { applicantApi } from '../admission/api.js';
 import { ApplicantDrawer } from '../admission/ApplicantDrawer.js';
 import { ApproveAdmissionModal } from '../admission/StepModals.js';
-import { PersonCell } from './cells.js';
+import { PersonCell, useActionsFixed } from './cells.js';
 import { ApprovalsToolbar, DecisionModal } from './DecisionModal.js';
 import { notifyApprovalsChanged } from './summary.js';
 
 /** 入团审批: applicants voted in by a branch below, awaiting the actor's committee; approved one by one or in a batch. */
 export function AdmissionsTab() {
   const t = useT();
+  const actionsFixed = useActionsFixed();
   const { message } = App.useApp();
   const [q, setQ] = useState<string | undefined>(undefined);
   const paging = usePaging();
@@ -90,7 +91,7 @@ export function AdmissionsTab() {
     {
       title: t('approvals.col.actions'),
       key: 'actions',
-      fixed: 'right',
+      fixed: actionsFixed,
       render: (_v, row) => (
         <Space size={4}>
           <Button

@@ -8,6 +8,7 @@ import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
 import { usePaging } from '../../app/usePaging.js';
 import { duplicateApi } from './api.js';
+import { useActionsFixed } from './cells.js';
 import { ApprovalsToolbar } from './DecisionModal.js';
 import { ResolveDuplicateModal } from './ResolveDuplicateModal.js';
 import { notifyApprovalsChanged } from './summary.js';
@@ -36,6 +37,7 @@ function Party({ org, name }: { org: string; name: string }) {
 /** 重复身份证: an ID number entered by a second org; either side sees the case, the allowed side resolves it. */
 export function DuplicatesTab() {
   const t = useT();
+  const actionsFixed = useActionsFixed();
   const [pending, setPending] = useState(true);
   const [q, setQ] = useState<string | undefined>(undefined);
   const paging = usePaging();
@@ -97,7 +99,7 @@ export function DuplicatesTab() {
     {
       title: t('approvals.col.actions'),
       key: 'actions',
-      fixed: 'right',
+      fixed: actionsFixed,
       render: (_v, row) => {
         const mayResolve =
           row.status === 'pending' && (row.abilities.transfer || row.abilities.merge || row.abilities.reject);

@@ -9,7 +9,7 @@ import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
 import { usePaging } from '../../app/usePaging.js';
 import { requestApi } from './api.js';
-import { PersonCell, RequestedCell } from './cells.js';
+import { PersonCell, RequestedCell, useActionsFixed } from './cells.js';
 import { ApprovalsToolbar, DecisionModal, type Decision } from './DecisionModal.js';
 import { notifyApprovalsChanged } from './summary.js';
 
@@ -41,6 +41,7 @@ function Change({ from, to }: { from: string; to: string }) {
 /** 团籍变更 or 信息更正: requests of the branches below, approved or rejected one by one. */
 export function RequestsTab({ kind }: { kind: RequestKind }) {
   const t = useT();
+  const actionsFixed = useActionsFixed();
   const { message, modal } = App.useApp();
   const [awaiting, setAwaiting] = useState(true);
   const [q, setQ] = useState<string | undefined>(undefined);
@@ -148,7 +149,7 @@ export function RequestsTab({ kind }: { kind: RequestKind }) {
     {
       title: t('approvals.col.actions'),
       key: 'actions',
-      fixed: 'right',
+      fixed: actionsFixed,
       render: (_v, row) => (
         <Space size={4}>
           {row.abilities.approve && (

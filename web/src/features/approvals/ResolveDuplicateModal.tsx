@@ -124,10 +124,10 @@ export function ResolveDuplicateModal({ item, onClose, onDone }: Props) {
               >
                 {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
                 <Form.Item
-                name="resolution"
-                label={t('approvals.duplicates.resolution')}
-                rules={[{ required: true, message: t('approvals.duplicates.resolutionRequired') }]}
-              >
+                  name="resolution"
+                  label={t('approvals.duplicates.resolution')}
+                  rules={[{ required: true, message: t('approvals.duplicates.resolutionRequired') }]}
+                >
                   <Radio.Group>
                     <Space orientation="vertical">
                       {options.map((r) => (

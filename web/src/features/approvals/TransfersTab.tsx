@@ -12,7 +12,7 @@ import { useLoad } from '../../app/useLoad.js';
 import { usePaging } from '../../app/usePaging.js';
 import { RefusalList } from '../admission/StepModals.js';
 import { transferApi } from './api.js';
-import { PersonCell } from './cells.js';
+import { PersonCell, useActionsFixed } from './cells.js';
 import { ApprovalsToolbar, DecisionModal, type Decision } from './DecisionModal.js';
 import { refusedMembersOf } from './refusals.js';
 import { notifyApprovalsChanged } from './summary.js';
@@ -39,6 +39,7 @@ type Deciding = { transfers: TransferItem[]; decision: Decision };
 /** 组织关系转接: each step decided by its own side; batch approval of the transfers at a step the actor decides. */
 export function TransfersTab() {
   const t = useT();
+  const actionsFixed = useActionsFixed();
   const { message, modal } = App.useApp();
   const [awaiting, setAwaiting] = useState(true);
   const [q, setQ] = useState<string | undefined>(undefined);
@@ -161,7 +162,7 @@ export function TransfersTab() {
     {
       title: t('approvals.col.actions'),
       key: 'actions',
-      fixed: 'right',
+      fixed: actionsFixed,
       render: (_v, row) => (
         <Space size={4}>
           {row.abilities.approve && (

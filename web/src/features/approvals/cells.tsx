@@ -1,4 +1,4 @@
-import { Typography } from 'antd';
+import { Grid, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { formatDateTime } from '../../app/format.js';
 
@@ -42,4 +42,9 @@ export function RequestedCell({ by, at }: { by: string | null; at: string }) {
       </Typography.Text>
     </div>
   );
+}
+
+/** The actions column stays in view on a wide screen; on a phone it scrolls with the row, after the person. */
+export function useActionsFixed(): 'right' | undefined {
+  return Grid.useBreakpoint().md ? 'right' : undefined;
 }

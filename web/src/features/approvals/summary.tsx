@@ -1,34 +1,59 @@
 import { Badge } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useLocation } from 'react-router-dom';
 import type { ApprovalsSummary } from '../../../../common/approvals.js';
 import { approvalsApi } from './api.js';
 
-// What awaits the actor's decision, for the menu badge and the tab counts. Read again on every page change, every
-// few minutes, and right after a decision (notifyApprovalsChanged), so the badge never lags a person's own action.
-
-const changedEvent = 'tj:approvals-changed';
 const refreshMs = 180_000;
 
-export function notifyApprovalsChanged(): void {
-  window.dispatchEvent(new Event(changedEvent));
+// One summary for the whole page (the menu badge and the inbox's tabs read the same), one request in flight at most.
+let current: ApprovalsSummary | null = null;
+let inFlight: Promise<void> | null = null;
+/** A refresh asked for while one was in flight: its answer may predate a decision, so read once more. */
+let again = false;
+const listeners = new Set<(summary: ApprovalsSummary | null) => void>();
+
+function refresh(afterDecision = false): void {
+  if (inFlight) {
+    again ||= afterDecision;
+    return;
+  }
+  inFlight = approvalsApi
+    .summary()
+    .then(
+      (summary) => {
+        current = summary;
+        for (const listener of listeners) listener(summary);
+      },
+      () => undefined,
+    )
+    .finally(() => {
+      inFlight = null;
+      if (again) {
+        again = false;
+        refresh();
+      }
+    });
 }
 
+/** Reads the summary again after a decision, so the badge never lags a person's own action. */
+export function notifyApprovalsChanged(): void {
+  refresh(true);
+}
+
+/** What awaits the actor's decision; read again on every page change and every few minutes. */
 export function useApprovalsSummary(): ApprovalsSummary | null {
   const location = useLocation();
-  const [summary, setSummary] = useState<ApprovalsSummary | null>(null);
-  const load = useCallback(() => {
-    approvalsApi.summary().then(setSummary, () => undefined);
-  }, []);
-  useEffect(load, [load, location.pathname]);
+  const [summary, setSummary] = useState<ApprovalsSummary | null>(current);
   useEffect(() => {
-    window.addEventListener(changedEvent, load);
-    const timer = window.setInterval(load, refreshMs);
+    listeners.add(setSummary);
+    const timer = window.setInterval(() => refresh(), refreshMs);
     return () => {
-      window.removeEventListener(changedEvent, load);
+      listeners.delete(setSummary);
       window.clearInterval(timer);
     };
-  }, [load]);
+  }, []);
+  useEffect(() => refresh(), [location.pathname]);
   return summary;
 }
 
