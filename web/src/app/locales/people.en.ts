@@ -32,6 +32,7 @@ export const peopleEn: Record<keyof typeof peopleZh, string> = {
   'people.grade.unqualified': 'Unqualified',
   'people.mobileTag': 'Mobile',
   'people.ageOutTag': 'Leaving at 28',
+  'people.agedOutTag': 'Turned 28',
 
   'people.pickOrg': 'Choose an organisation',
   'people.orgNotFound': 'This organisation does not exist or is outside your scope',
@@ -374,4 +375,11 @@ export const peopleEn: Record<keyof typeof peopleZh, string> = {
   'cadres.grade.competent': 'Competent',
   'cadres.grade.basic': 'Basically competent',
   'cadres.grade.incompetent': 'Incompetent',
+
+  'member.ageOutBatch.button': 'Request leaving at 28 ({n})',
+  'member.ageOutBatch.title': 'Request leaving at 28 for {n} member(s)',
+  'member.ageOutBatch.hint':
+    'One request each, sent together to the organisation above; only members already 28 can be chosen, and those with a league post or a pending request are refused with the reason.',
+  'member.ageOutBatch.reasonDefault': 'Turned 28 without a league post: leaving on time',
+  'member.ageOutBatch.sent': 'Requested leaving at 28 for {n} member(s); awaiting approval',
 };

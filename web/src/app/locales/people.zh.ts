@@ -30,6 +30,7 @@ export const peopleZh = {
   'people.grade.unqualified': '不合格',
   'people.mobileTag': '流动',
   'people.ageOutTag': '即将离团',
+  'people.agedOutTag': '已满28周岁',
 
   'people.pickOrg': '选择团组织',
   'people.orgNotFound': '找不到该团组织，或不在您的管辖范围内',
@@ -358,4 +359,11 @@ export const peopleZh = {
   'cadres.grade.competent': '称职',
   'cadres.grade.basic': '基本称职',
   'cadres.grade.incompetent': '不称职',
+
+  'member.ageOutBatch.button': '申请满28周岁离团（{n} 人）',
+  'member.ageOutBatch.title': '批量申请满28周岁离团（{n} 人）',
+  'member.ageOutBatch.hint':
+    '每人一份申请，一起报上级团组织审批；只能为已满 28 周岁的团员申请，有团内职务或已有待审批申请的不能申请，会逐一列出原因。',
+  'member.ageOutBatch.reasonDefault': '已满 28 周岁，无团内职务，按期办理离团',
+  'member.ageOutBatch.sent': '已为 {n} 人提交满28周岁离团申请，等待上级审批',
 };

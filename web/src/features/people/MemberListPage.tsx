@@ -1,7 +1,8 @@
 import { ClearOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Input, Segmented, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
+import { chinaToday } from '../../../../common/dates.js';
 import { ageBands, type AgeBand } from '../../../../common/members.js';
 import {
   membershipStatuses,
@@ -15,6 +16,7 @@ import { PagedTable } from '../../app/PagedTable.js';
 import { useSession } from '../../app/session.js';
 import { useLoad } from '../../app/useLoad.js';
 import { memberApi, type MemberItem, type MemberQuery } from './api.js';
+import { AgeOutBatchModal } from './AgeOutBatchModal.js';
 import { MembershipStatusTag } from './labels.js';
 import { MemberFormModal } from './MemberFormModal.js';
 import { MemberListActions } from './MemberListActions.js';
@@ -81,6 +83,8 @@ function MemberList({ org }: { org: OrgDetail }) {
   const [creating, setCreating] = useState(false);
   const [version, setVersion] = useState(0);
   const [qText, setQText] = useState(filters.q ?? '');
+  const [chosen, setChosen] = useState<MemberItem[]>([]);
+  const [ageOutBatch, setAgeOutBatch] = useState(false);
   const { data, loading } = useLoad(
     () => memberApi.list({ orgId: org.id, ...filters, page: page.current, pageSize: page.pageSize }),
     [
@@ -96,8 +100,13 @@ function MemberList({ org }: { org: OrgDetail }) {
     ],
   );
   const branch = holdsMembers(org);
+  const today = chinaToday();
   const mayRegister = branch && org.status === 'active' && can('people.write');
   const filtered = Boolean(filters.q || filters.status || filters.ageBand || filters.mobile !== undefined);
+  // Those about to turn 28 are chosen in the list and their leaving requested together.
+  const batchAgeOut = filters.ageBand === 'age_out_due' && can('people.write');
+  const listKey = [filters.q, filters.status, filters.ageBand, filters.mobile, filters.scope, page.current].join('|');
+  useEffect(() => setChosen([]), [listKey]);
 
   const columns: TableColumnsType<MemberItem> = [
     {
@@ -119,8 +128,12 @@ function MemberList({ org }: { org: OrgDetail }) {
         row.ageOutDue ? (
           <Space size={4} wrap={false}>
             <span className="tj-people-age-due">{age}</span>
-            <Tag color="orange" icon={<WarningOutlined />} style={{ marginInlineEnd: 0 }}>
-              {t('people.ageOutTag')}
+            <Tag
+              color={row.ageOutOn <= today ? 'red' : 'orange'}
+              icon={<WarningOutlined />}
+              style={{ marginInlineEnd: 0 }}
+            >
+              {t(row.ageOutOn <= today ? 'people.agedOutTag' : 'people.ageOutTag')}
             </Tag>
           </Space>
         ) : (
@@ -213,7 +226,7 @@ function MemberList({ org }: { org: OrgDetail }) {
             <Select<AgeBand | undefined>
               allowClear
               placeholder={t('member.filter.ageBand')}
-              style={{ width: 150 }}
+              style={{ width: 160 }}
               value={filters.ageBand}
               onChange={(ageBand) => setFilters({ ageBand })}
               options={ageBands.map((b) => ({
@@ -221,7 +234,7 @@ function MemberList({ org }: { org: OrgDetail }) {
                 label:
                   b === 'age_out_due' ? (
                     <span className="tj-people-age-due">
-                      <WarningOutlined /> {t(`people.ageBand.${b}`)}
+                      <WarningOutlined /> {t('member.stats.ageOutDue')}
                     </span>
                   ) : (
                     t(`people.ageBand.${b}`)
@@ -260,6 +273,11 @@ function MemberList({ org }: { org: OrgDetail }) {
               status={filters.status}
               onImported={() => setVersion((v) => v + 1)}
             />
+            {batchAgeOut && (
+              <Button disabled={chosen.length === 0} onClick={() => setAgeOutBatch(true)} data-testid="age-out-batch">
+                {t('member.ageOutBatch.button', { n: chosen.length })}
+              </Button>
+            )}
             {mayRegister && (
               <Button
                 type="primary"
@@ -283,11 +301,32 @@ function MemberList({ org }: { org: OrgDetail }) {
           paging={paging}
           emptyText={emptyText}
           size="middle"
+          rowSelection={
+            batchAgeOut
+              ? {
+                  selectedRowKeys: chosen.map((m) => m.id),
+                  onChange: (_keys, rows) => setChosen(rows),
+                  // The request is made once the member has turned 28; until then the row shows the date.
+                  getCheckboxProps: (row) => ({ disabled: row.membershipStatus !== 'normal' || row.ageOutOn > today }),
+                }
+              : undefined
+          }
         />
         <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0, fontSize: 12 }}>
           {t('member.maskedHint')}
         </Typography.Paragraph>
       </Card>
+      {ageOutBatch && (
+        <AgeOutBatchModal
+          members={chosen}
+          onClose={() => setAgeOutBatch(false)}
+          onDone={() => {
+            setAgeOutBatch(false);
+            setChosen([]);
+            setVersion((v) => v + 1);
+          }}
+        />
+      )}
       {creating && (
         <MemberFormModal
           branch={org}

@@ -153,3 +153,11 @@ export const cadreRecordApi = {
     api.put<CadreAssessmentItem>(`/api/cadres/${id}/assessments/${year}`, body, opts),
   revealId: (id: number) => api.post<{ idNumber: string }>(`/api/cadres/${id}/reveal-id`),
 };
+
+/** 批量申请 one status for many members (typically 满28周岁离团); refused as a whole with `details.refused`. */
+export function requestStatusBatch(
+  body: { memberIds: number[]; toStatus: MembershipStatus; reason: string },
+  opts?: Opts,
+) {
+  return api.post<{ ids: number[] }>('/api/member-requests/batch', body, opts);
+}
