@@ -26,6 +26,7 @@ export function TransferSteps({ step, compact = false }: { step: TransferStep; c
     <Steps
       size="small"
       type={compact ? 'dot' : 'default'}
+      responsive={false}
       current={current === -1 ? 0 : current}
       status={step === 'rejected' || step === 'withdrawn' ? 'error' : step === 'done' ? 'finish' : 'process'}
       items={openTransferSteps.map((s) => ({ title: t(`transferStep.${s}`) }))}
