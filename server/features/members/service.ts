@@ -185,7 +185,7 @@ export async function createMember({ db, keyring }: MemberDeps, actor: Actor, bo
     throw new AppError(
       'duplicate_person',
       409,
-      `该身份证号已由“${result.duplicate.holderOrgName}”登记。已提交重复认定，双方可在“重复与更正”中处理（转接、合并或驳回）`,
+      `该身份证号已由“${result.duplicate.holderOrgName}”登记。已提交重复认定，双方可在“审批 › 重复身份证”中处理（转接、合并或驳回）`,
       result.duplicate,
     );
   }

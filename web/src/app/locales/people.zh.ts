@@ -260,7 +260,7 @@ export const peopleZh = {
   'quality.hint.cadres_below_target':
     '每名基层团干部应与不少于 20 名青年保持微信联系：在“新媒体台账 · 联系青年”中登记。',
   'quality.hint.invalid_records': '这些记录不符合团章或登记规则（如已满 28 周岁仍为正常团籍）：请申请团籍变更或更正。',
-  'quality.hint.pending_duplicates': '同一身份证号在两个组织登记：请双方在“重复与更正”中处理（转接、合并或驳回）。',
+  'quality.hint.pending_duplicates': '同一身份证号在两个组织登记：请双方在“审批 › 重复身份证”中处理（转接、合并或驳回）。',
 
   'review.subtitle': '团员教育评议、年度注册和推优入党：在支部逐人录入，上级汇总查看',
   'review.year': '{year} 年度',
@@ -366,4 +366,14 @@ export const peopleZh = {
     '每人一份申请，一起报上级团组织审批；只能为已满 28 周岁的团员申请，有团内职务或已有待审批申请的不能申请，会逐一列出原因。',
   'member.ageOutBatch.reasonDefault': '已满 28 周岁，无团内职务，按期办理离团',
   'member.ageOutBatch.sent': '已为 {n} 人提交满28周岁离团申请，等待上级审批',
+
+  'member.transferIn.button': '办理转入',
+  'member.transferIn.title': '办理组织关系转入',
+  'member.transferIn.hint':
+    '外地或其他组织的团员转入本支部：填写其身份证号，依次经转出支部、转出方上级、本支部、本支部上级审批后转入。',
+  'member.transferIn.idNumbers': '转入团员的身份证号',
+  'member.transferIn.idNumbersHelp': '每行一个，可一次填写多人；全部核对无误才会提交',
+  'member.transferIn.idNumbersRequired': '请填写身份证号',
+  'member.transferIn.nth': '第 {n} 个：',
+  'member.transferIn.sent': '已提交 {n} 人的转入申请，等待各方审批',
 };
