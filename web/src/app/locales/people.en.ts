@@ -382,4 +382,14 @@ export const peopleEn: Record<keyof typeof peopleZh, string> = {
     'One request each, sent together to the organisation above; only members already 28 can be chosen, and those with a league post or a pending request are refused with the reason.',
   'member.ageOutBatch.reasonDefault': 'Turned 28 without a league post: leaving on time',
   'member.ageOutBatch.sent': 'Requested leaving at 28 for {n} member(s); awaiting approval',
+
+  'member.transferIn.button': 'Transfer in',
+  'member.transferIn.title': 'Transfer members in',
+  'member.transferIn.hint':
+    'Members of other organisations move into this branch by their ID numbers; the out branch, its parent, this branch and its parent approve in turn.',
+  'member.transferIn.idNumbers': 'ID numbers of the members',
+  'member.transferIn.idNumbersHelp': 'One a line, several at once; sent only when all are right',
+  'member.transferIn.idNumbersRequired': 'Enter the ID numbers',
+  'member.transferIn.nth': 'No. {n}: ',
+  'member.transferIn.sent': 'Transfer requested for {n}; awaiting the approvals',
 };

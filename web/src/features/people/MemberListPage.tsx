@@ -1,4 +1,4 @@
-import { ClearOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
+import { ClearOutlined, ImportOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Input, Segmented, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -17,6 +17,7 @@ import { useSession } from '../../app/session.js';
 import { useLoad } from '../../app/useLoad.js';
 import { memberApi, type MemberItem, type MemberQuery } from './api.js';
 import { AgeOutBatchModal } from './AgeOutBatchModal.js';
+import { TransferInModal } from './TransferInModal.js';
 import { MembershipStatusTag } from './labels.js';
 import { MemberFormModal } from './MemberFormModal.js';
 import { MemberListActions } from './MemberListActions.js';
@@ -85,6 +86,7 @@ function MemberList({ org }: { org: OrgDetail }) {
   const [qText, setQText] = useState(filters.q ?? '');
   const [chosen, setChosen] = useState<MemberItem[]>([]);
   const [ageOutBatch, setAgeOutBatch] = useState(false);
+  const [transferIn, setTransferIn] = useState(false);
   const { data, loading } = useLoad(
     () => memberApi.list({ orgId: org.id, ...filters, page: page.current, pageSize: page.pageSize }),
     [
@@ -279,6 +281,11 @@ function MemberList({ org }: { org: OrgDetail }) {
               </Button>
             )}
             {mayRegister && (
+              <Button icon={<ImportOutlined />} onClick={() => setTransferIn(true)} data-testid="transfer-in">
+                {t('member.transferIn.button')}
+              </Button>
+            )}
+            {mayRegister && (
               <Button
                 type="primary"
                 icon={<PlusOutlined />}
@@ -326,6 +333,9 @@ function MemberList({ org }: { org: OrgDetail }) {
             setVersion((v) => v + 1);
           }}
         />
+      )}
+      {transferIn && (
+        <TransferInModal branch={org} onClose={() => setTransferIn(false)} onDone={() => setTransferIn(false)} />
       )}
       {creating && (
         <MemberFormModal
