@@ -135,8 +135,11 @@ export const peopleEn: Record<keyof typeof peopleZh, string> = {
   'member.detail.ageOut': 'This member turns 28 on {date}: without a league post, record the leaving in time.',
   'member.detail.agedOutPast':
     'This member turned 28 on {date}: without a league post, request the status change to “Left at 28”.',
-  'member.detail.pending':
-    'Waiting for a decision: {requests} status or correction request(s), {transfers} transfer(s), {duplicates} duplicate case(s).',
+  'member.detail.pending': 'Waiting for a decision: {items}. The record stays as it is until then.',
+  'member.detail.pending.requests': '{n} status or correction request(s)',
+  'member.detail.pending.transfers': '{n} transfer(s)',
+  'member.detail.pending.duplicates': '{n} duplicate case(s)',
+  'member.detail.pendingOpen': 'Approvals',
   'member.detail.guardian': 'Guardian consent',
   'member.detail.noGuardian': 'Missing',
   'member.detail.guardianVersion': 'version {version}, signed {date}',

@@ -129,8 +129,11 @@ export const peopleZh = {
   'member.detail.timeline': '档案记录',
   'member.detail.ageOut': '该团员将于 {date} 满 28 周岁：如无团内职务，应按期办理“满28周岁离团”。',
   'member.detail.agedOutPast': '该团员已于 {date} 满 28 周岁：如无团内职务，请申请团籍变更为“满28周岁离团”。',
-  'member.detail.pending':
-    '有待审批的事项：团籍或更正申请 {requests} 件，组织关系转接 {transfers} 件，重复登记 {duplicates} 件。',
+  'member.detail.pending': '有待审批的事项：{items}。审批前档案保持不变。',
+  'member.detail.pending.requests': '团籍变更或更正申请 {n} 件',
+  'member.detail.pending.transfers': '组织关系转接 {n} 件',
+  'member.detail.pending.duplicates': '重复登记 {n} 件',
+  'member.detail.pendingOpen': '去审批',
   'member.detail.guardian': '监护人同意书',
   'member.detail.noGuardian': '未登记',
   'member.detail.guardianVersion': '版本 {version}，签署于 {date}',
@@ -260,7 +263,8 @@ export const peopleZh = {
   'quality.hint.cadres_below_target':
     '每名基层团干部应与不少于 20 名青年保持微信联系：在“新媒体台账 · 联系青年”中登记。',
   'quality.hint.invalid_records': '这些记录不符合团章或登记规则（如已满 28 周岁仍为正常团籍）：请申请团籍变更或更正。',
-  'quality.hint.pending_duplicates': '同一身份证号在两个组织登记：请双方在“审批 › 重复身份证”中处理（转接、合并或驳回）。',
+  'quality.hint.pending_duplicates':
+    '同一身份证号在两个组织登记：请双方在“审批 › 重复身份证”中处理（转接、合并或驳回）。',
 
   'review.subtitle': '团员教育评议、年度注册和推优入党：在支部逐人录入，上级汇总查看',
   'review.year': '{year} 年度',

@@ -8,6 +8,7 @@ import { formatDateTime } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
 import { NotFound } from '../../app/NotFound.js';
 import { PageHeader } from '../../app/PageHeader.js';
+import { useSession } from '../../app/session.js';
 import { useLoad } from '../../app/useLoad.js';
 import { memberApi, type MemberDetail } from './api.js';
 import { MembershipStatusTag } from './labels.js';
@@ -21,6 +22,7 @@ import './people.css';
 /** `/people/members/:id`: one member's record, what may be done with it, and its history. */
 export function MemberDetailPage() {
   const t = useT();
+  const { can } = useSession();
   const id = Number(useParams().id);
   const valid = Number.isInteger(id) && id > 0;
   const [version, setVersion] = useState(0);
@@ -95,7 +97,11 @@ export function MemberDetailPage() {
           <span style={{ display: 'inline-flex', gap: 4, flexWrap: 'wrap' }}>
             <MembershipStatusTag status={member.membershipStatus} />
             {member.isMobile && <Tag color="purple">{t('people.mobileTag')}</Tag>}
-            {member.ageOutDue && <Tag color="orange">{t('people.ageOutTag')}</Tag>}
+            {member.ageOutDue && (
+              <Tag color={member.ageOutOn <= chinaToday() ? 'red' : 'orange'}>
+                {t(member.ageOutOn <= chinaToday() ? 'people.agedOutTag' : 'people.ageOutTag')}
+              </Tag>
+            )}
           </span>
         }
         subtitle={`${member.orgName} · ${t(`people.sex.${member.sex}`)} · ${t('member.ageValue', { n: member.age })}`}
@@ -112,7 +118,20 @@ export function MemberDetailPage() {
             })}
           />
         )}
-        {pending > 0 && <Alert type="info" showIcon title={t('member.detail.pending', member.pending)} />}
+        {pending > 0 && (
+          <Alert
+            type="info"
+            showIcon
+            data-testid="member-pending"
+            title={t('member.detail.pending', {
+              items: (['requests', 'transfers', 'duplicates'] as const)
+                .filter((key) => member.pending[key] > 0)
+                .map((key) => t(`member.detail.pending.${key}`, { n: member.pending[key] }))
+                .join('，'),
+            })}
+            action={can('people.approve') ? <Link to="/approvals">{t('member.detail.pendingOpen')}</Link> : undefined}
+          />
+        )}
         <Row gutter={[16, 16]}>
           <Col xs={24} xxl={16}>
             <Card variant="borderless" title={t('member.detail.profile')}>
