@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import type { ImportResult, JobItem } from '../common/imports.js';
@@ -122,13 +123,30 @@ export type ImportFigures = {
 
 export type HealthFigures = { samples: number; p50: number; p95: number; max: number };
 
-/** Requests /healthz every 100 ms until `done()`: how long the server keeps a trivial request waiting. */
+/** GET over node:http, without fetch's 300-second header timeout: a wait of many minutes is the figure. */
+function getWithoutTimeout(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (response) => {
+        response.resume();
+        response.on('end', () =>
+          response.statusCode === 200 ? resolve() : reject(new Error(`${url}: ${response.statusCode}`)),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
+/**
+ * Requests /healthz (one database query) every 100 ms until `done()`: how long the server keeps a trivial request
+ * waiting while it imports. One request at a time, so a request that waits for the import's transaction is one
+ * sample, as long as the wait.
+ */
 async function sampleHealth(base: string, done: () => boolean): Promise<HealthFigures> {
   const samples: number[] = [];
   while (!done()) {
     const started = performance.now();
-    const response = await fetch(`${base}/healthz`);
-    await response.arrayBuffer();
+    await getWithoutTimeout(`${base}/healthz`);
     samples.push(performance.now() - started);
     await sleep(100);
   }
@@ -156,7 +174,8 @@ export async function measureImport(input: {
 }): Promise<ImportFigures> {
   const { base, pid, session } = input;
   let finished = false;
-  const health = input.health ? sampleHealth(base, () => finished) : null;
+  // A failed health request (the server gone) must not end the benchmark before the import's own error does.
+  const health = input.health ? sampleHealth(base, () => finished).catch((): null => null) : null;
   const before = processMemory(pid);
   const peakReset = resetPeakMemory(pid);
   let sampledPeak = before?.rssMiB ?? 0;
