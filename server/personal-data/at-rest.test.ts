@@ -41,7 +41,7 @@ const nextSecretId = (birthDate?: string) => {
   return id;
 };
 
-async function expectStatus(promise: Promise<{ statusCode: number; body: string }>, status: number) {
+async function expectStatus<R extends { statusCode: number; body: string }>(promise: Promise<R>, status: number) {
   const response = await promise;
   assert.equal(response.statusCode, status, response.body);
   return response;
