@@ -17,7 +17,9 @@ export const optionalText = (label: string, max: number) =>
     .nullish();
 /** Any spelling people type (full-width digits, spaces, +86); the server normalises and checks it. */
 export const phoneInput = z.string().trim().min(1, { message: '请填写手机号码' }).max(30, { message: '手机号码过长' });
-export const boolQuery = z.enum(['true', 'false'], { message: '应为 true 或 false' }).transform((value) => value === 'true');
+export const boolQuery = z
+  .enum(['true', 'false'], { message: '应为 true 或 false' })
+  .transform((value) => value === 'true');
 export const searchText = z.string().trim().max(40, { message: '搜索内容不能超过 40 个字' }).optional();
 export const paging = {
   page: z.coerce.number().int().min(1).max(100000).default(1),

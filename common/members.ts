@@ -8,7 +8,11 @@ import { idNumber, idString } from './orgs.js';
 // except from the audited reveal routes.
 
 /** An ID number as people type it; the server checks the check digit, the birth date and Excel's number form. */
-export const idNumberInput = z.string().trim().min(1, { message: '请填写身份证号' }).max(40, { message: '身份证号过长' });
+export const idNumberInput = z
+  .string()
+  .trim()
+  .min(1, { message: '请填写身份证号' })
+  .max(40, { message: '身份证号过长' });
 
 export const memberNoInput = z
   .string()

@@ -89,7 +89,6 @@ export async function makeUser(
   return { id, username, role: input.role, orgId };
 }
 
-
 /** A logged-in client: every request carries the session cookie and, for state changes, the CSRF token. */
 export type Client = {
   user: TestUser;

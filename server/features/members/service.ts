@@ -335,17 +335,17 @@ export async function updateMemberProfile(
     if (details.fields.length === 0) return;
     await updateMember(trx, member.id, {
       political_status: after.politicalStatus,
-      ethnicity: (after.ethnicity) ?? null,
-      education: (after.education) ?? null,
-      occupation: (after.occupation) ?? null,
-      workplace: (after.workplace) ?? null,
-      wechat: (after.wechat) ?? null,
-      household: (after.household) ?? null,
+      ethnicity: after.ethnicity ?? null,
+      education: after.education ?? null,
+      occupation: after.occupation ?? null,
+      workplace: after.workplace ?? null,
+      wechat: after.wechat ?? null,
+      household: after.household ?? null,
       is_mobile: after.isMobile ? 1 : 0,
-      mobile_origin: (after.mobileOrigin) ?? null,
-      mobile_current: (after.mobileCurrent) ?? null,
-      mobile_contact: (after.mobileContact) ?? null,
-      last_reached_on: (after.lastReachedOn) ?? null,
+      mobile_origin: after.mobileOrigin ?? null,
+      mobile_current: after.mobileCurrent ?? null,
+      mobile_contact: after.mobileContact ?? null,
+      last_reached_on: after.lastReachedOn ?? null,
       ...(phone === undefined
         ? {}
         : {
