@@ -1,4 +1,4 @@
-import { Card, Input, Segmented, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
+import { Card, Segmented, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { CadreKind } from '../../../../common/domain.js';
@@ -9,10 +9,10 @@ import { useT } from '../../app/i18n.js';
 import { PagedTable } from '../../app/PagedTable.js';
 import { useLoad } from '../../app/useLoad.js';
 import { usePaging } from '../../app/usePaging.js';
-import { cadreApi, type CadreStatus, type LedgerScope } from '../ledger/api.js';
+import { cadreApi, type CadreStatus } from '../ledger/api.js';
 import { CadreFormModal } from '../ledger/CadreFormModal.js';
+import { CadreToolbar, useCadreFilters } from '../ledger/CadreToolbar.js';
 import { editColumn } from '../ledger/editColumn.js';
-import { LedgerCreateButton, ScopeSwitch } from '../ledger/LedgerToolbar.js';
 import { PhoneText } from '../ledger/PhoneText.js';
 import { cadreRecordApi } from './api.js';
 import { TermText } from './cadreLabels.js';
@@ -32,26 +32,23 @@ type Pool = 'all' | 'reserve';
 
 function CadreList({ org }: { org: OrgDetail }) {
   const t = useT();
-  const [scope, setScope] = useState<LedgerScope>('own');
   const [pool, setPool] = useState<Pool>('all');
-  const [q, setQ] = useState<string | undefined>(undefined);
-  const [status, setStatus] = useState<CadreStatus | undefined>('active');
   const paging = usePaging();
+  const { filters, filter } = useCadreFilters(paging);
   const { page } = paging;
   const [editing, setEditing] = useState<CadreItem | 'new' | null>(null);
   const { data, loading, reload } = useLoad(
     () =>
       cadreRecordApi.list(org.id, {
-        includeSubtree: scope === 'subtree',
-        q,
-        status,
+        includeSubtree: filters.scope === 'subtree',
+        q: filters.q,
+        status: filters.status,
         inReserve: pool === 'reserve' ? true : undefined,
         page: page.current,
         pageSize: page.pageSize,
       }),
-    [org.id, scope, pool, q, status, page.current, page.pageSize],
+    [org.id, filters.scope, pool, filters.q, filters.status, page.current, page.pageSize],
   );
-  const first = paging.toFirstPage;
 
   const columns: TableColumnsType<CadreItem> = [
     {
@@ -69,7 +66,9 @@ function CadreList({ org }: { org: OrgDetail }) {
     },
     { title: t('cadre.col.post'), dataIndex: 'post' },
     { title: t('cadre.col.kind'), dataIndex: 'kind', render: (k: CadreKind) => t(`cadreKind.${k}`) },
-    ...(scope === 'subtree' ? [{ title: t('ledger.col.org'), dataIndex: 'orgName', responsive: ['md' as const] }] : []),
+    ...(filters.scope === 'subtree'
+      ? [{ title: t('ledger.col.org'), dataIndex: 'orgName', responsive: ['md' as const] }]
+      : []),
     {
       title: t('member.col.age'),
       dataIndex: 'age',
@@ -114,51 +113,20 @@ function CadreList({ org }: { org: OrgDetail }) {
 
   return (
     <Card variant="borderless">
-      <div className="tj-toolbar">
-        <Space wrap size={8}>
-          <Segmented<Pool>
-            value={pool}
-            onChange={(value) => {
-              setPool(value);
-              first();
-            }}
-            options={[
-              { value: 'all', label: t('cadres.pool.all') },
-              { value: 'reserve', label: t('cadres.pool.reserve') },
-            ]}
-            data-testid="cadres-pool"
-          />
-          <ScopeSwitch
-            ownFirst
-            value={scope}
-            onChange={(value) => {
-              setScope(value);
-              first();
-            }}
-          />
-          <Input.Search
-            allowClear
-            placeholder={t('cadre.search')}
-            style={{ width: 180 }}
-            onSearch={(v) => {
-              setQ(v.trim() || undefined);
-              first();
-            }}
-          />
-          <Select<CadreStatus | undefined>
-            allowClear
-            placeholder={t('cadre.col.status')}
-            style={{ width: 110 }}
-            value={status}
-            onChange={(v) => {
-              setStatus(v);
-              first();
-            }}
-            options={(['active', 'left'] as const).map((s) => ({ value: s, label: t(`cadreStatus.${s}`) }))}
-          />
-        </Space>
-        <LedgerCreateButton label={t('cadre.create')} testId="create-cadre" onClick={() => setEditing('new')} />
-      </div>
+      <CadreToolbar filters={filters} onFilter={filter} onCreate={() => setEditing('new')} searchWidth={180}>
+        <Segmented<Pool>
+          value={pool}
+          onChange={(value) => {
+            setPool(value);
+            paging.toFirstPage();
+          }}
+          options={[
+            { value: 'all', label: t('cadres.pool.all') },
+            { value: 'reserve', label: t('cadres.pool.reserve') },
+          ]}
+          data-testid="cadres-pool"
+        />
+      </CadreToolbar>
       <PagedTable<CadreItem>
         data-testid="cadres-table"
         columns={columns}
