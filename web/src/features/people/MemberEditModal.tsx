@@ -1,26 +1,12 @@
 import { Alert, App, DatePicker, Form, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { politicalStatuses, type PoliticalStatus } from '../../../../common/domain.js';
+import { politicalStatuses } from '../../../../common/domain.js';
 import { FormModal } from '../../app/FormModal.js';
 import { useT } from '../../app/i18n.js';
 import { memberApi, type MemberDetail, type UpdateMember } from './api.js';
-import { MobileFields, ProfileFields } from './ProfileFields.js';
+import { MobileFields, ProfileFields, type ProfileValues } from './ProfileFields.js';
 
-type Values = {
-  politicalStatus: PoliticalStatus;
-  ethnicity: string;
-  education: string;
-  occupation: string;
-  workplace: string;
-  phone: string;
-  wechat: string;
-  household: string;
-  isMobile: boolean;
-  mobileOrigin: string;
-  mobileCurrent: string;
-  mobileContact: string;
-  lastReachedOn: Dayjs | null;
-};
+type Values = ProfileValues & { lastReachedOn: Dayjs | null };
 
 const textFields = [
   'ethnicity',

@@ -3,7 +3,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { chinaToday } from '../../../../common/dates.js';
-import { politicalStatuses, type PoliticalStatus } from '../../../../common/domain.js';
+import { politicalStatuses } from '../../../../common/domain.js';
 import { consentVersion, needsGuardianConsent } from '../../../../common/people-rules.js';
 import type { OrgDetail } from '../../../../common/orgs.js';
 import { ApiError } from '../../app/api.js';
@@ -11,25 +11,13 @@ import { FormModal } from '../../app/FormModal.js';
 import { useT } from '../../app/i18n.js';
 import { memberApi, type CreateMember } from './api.js';
 import { IdNumberField, idFacts } from './IdNumberField.js';
-import { MobileFields, ProfileFields } from './ProfileFields.js';
+import { MobileFields, ProfileFields, type ProfileValues } from './ProfileFields.js';
 
-type Values = {
+type Values = ProfileValues & {
   fullName: string;
   idNumber: string;
   joinedOn: Dayjs;
   memberNo: string;
-  politicalStatus: PoliticalStatus;
-  ethnicity: string;
-  education: string;
-  occupation: string;
-  workplace: string;
-  phone: string;
-  wechat: string;
-  household: string;
-  isMobile: boolean;
-  mobileOrigin: string;
-  mobileCurrent: string;
-  mobileContact: string;
   guardianName: string;
   guardianRelation: string;
   guardianPhone: string;

@@ -1,7 +1,24 @@
 import { AutoComplete, Form, Input, Switch } from 'antd';
+import type { PoliticalStatus } from '../../../../common/domain.js';
 import { useT } from '../../app/i18n.js';
 
 // What a branch keeps up to date itself (民族, 学历, 职业, contact, 流动团员), shared by 登记 and 修改信息.
+
+/** The form values of these fields, with the 政治面貌 both forms ask beside them. */
+export type ProfileValues = {
+  politicalStatus: PoliticalStatus;
+  ethnicity: string;
+  education: string;
+  occupation: string;
+  workplace: string;
+  phone: string;
+  wechat: string;
+  household: string;
+  isMobile: boolean;
+  mobileOrigin: string;
+  mobileCurrent: string;
+  mobileContact: string;
+};
 
 const ethnicities = ['汉族', '回族', '满族', '蒙古族', '藏族', '维吾尔族', '壮族', '苗族', '彝族', '土家族'];
 const educations = ['小学', '初中', '高中', '中专/中职', '大专', '本科', '硕士研究生', '博士研究生'];
