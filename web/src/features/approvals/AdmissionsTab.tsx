@@ -125,22 +125,11 @@ export function AdmissionsTab() {
           setQ(next);
           paging.toFirstPage();
         }}
-        extra={
-          selected.length > 0 && (
-            <>
-              <span className="tj-secondary">{t('approvals.selected', { n: selected.length })}</span>
-              <Button onClick={() => setSelected([])}>{t('approvals.clearSelection')}</Button>
-              <Button
-                type="primary"
-                icon={<CheckOutlined />}
-                onClick={() => setApproving(selected)}
-                data-testid="admissions-batch-approve"
-              >
-                {t('approvals.batchApprove')}
-              </Button>
-            </>
-          )
-        }
+        batch={{
+          selected: selected.length,
+          onClear: () => setSelected([]),
+          onApprove: () => setApproving(selected),
+        }}
       />
       <PagedTable<ApplicantItem>
         data-testid="admissions-table"

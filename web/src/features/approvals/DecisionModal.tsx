@@ -1,4 +1,5 @@
-import { Form, Input, Segmented, Space } from 'antd';
+import { CheckOutlined } from '@ant-design/icons';
+import { Button, Form, Input, Segmented, Space } from 'antd';
 import type { ReactNode } from 'react';
 import { FormModal } from '../../app/FormModal.js';
 import { useT } from '../../app/i18n.js';
@@ -50,12 +51,12 @@ type ToolbarProps = {
   awaiting?: { value: boolean; onChange: (awaiting: boolean) => void; allLabel?: string; awaitingLabel?: string };
   onSearch: (q: string | undefined) => void;
   testId: string;
-  /** The right side: the batch action when rows are selected. */
-  extra?: ReactNode;
+  /** The right side, shown once rows are ticked: how many, clear them, approve them all. */
+  batch?: { selected: number; onClear: () => void; onApprove: () => void };
 };
 
 /** The top of every approval list: which requests, a name search (the issue requires it in every list), actions. */
-export function ApprovalsToolbar({ awaiting, onSearch, testId, extra }: ToolbarProps) {
+export function ApprovalsToolbar({ awaiting, onSearch, testId, batch }: ToolbarProps) {
   const t = useT();
   return (
     <div className="tj-toolbar">
@@ -79,7 +80,20 @@ export function ApprovalsToolbar({ awaiting, onSearch, testId, extra }: ToolbarP
           data-testid={`${testId}-search`}
         />
       </Space>
-      {extra && <Space wrap>{extra}</Space>}
+      {batch && batch.selected > 0 && (
+        <Space wrap>
+          <span className="tj-secondary">{t('approvals.selected', { n: batch.selected })}</span>
+          <Button onClick={batch.onClear}>{t('approvals.clearSelection')}</Button>
+          <Button
+            type="primary"
+            icon={<CheckOutlined />}
+            onClick={batch.onApprove}
+            data-testid={`${testId}-batch-approve`}
+          >
+            {t('approvals.batchApprove')}
+          </Button>
+        </Space>
+      )}
     </div>
   );
 }

@@ -215,22 +215,11 @@ export function TransfersTab() {
           setQ(next);
           paging.toFirstPage();
         }}
-        extra={
-          selected.length > 0 && (
-            <>
-              <span className="tj-secondary">{t('approvals.selected', { n: selected.length })}</span>
-              <Button onClick={() => setSelected([])}>{t('approvals.clearSelection')}</Button>
-              <Button
-                type="primary"
-                icon={<CheckOutlined />}
-                onClick={() => setDeciding({ transfers: selected, decision: 'approve' })}
-                data-testid="transfers-batch-approve"
-              >
-                {t('approvals.batchApprove')}
-              </Button>
-            </>
-          )
-        }
+        batch={{
+          selected: selected.length,
+          onClear: () => setSelected([]),
+          onApprove: () => setDeciding({ transfers: selected, decision: 'approve' }),
+        }}
       />
       <PagedTable<TransferItem>
         data-testid="transfers-table"
