@@ -323,6 +323,35 @@ async function closeRequest(
   if (!decided) throw conflict('该申请刚刚已被处理，请刷新后查看');
 }
 
+const unappliedTrace = {
+  rejected: { event: 'request_rejected', action: 'member.request_reject' },
+  withdrawn: { event: 'request_withdrawn', action: 'member.request_withdraw' },
+} as const;
+
+/** Closes a request that changes nothing; the member's history and the audit log both say who closed it. */
+async function closeUnapplied(
+  trx: Executor,
+  actor: Actor,
+  row: RequestRow,
+  status: keyof typeof unappliedTrace,
+  note: string | null,
+) {
+  await closeRequest(trx, actor, row, status, note);
+  await recordMemberEvent(trx, actor, {
+    memberId: row.member_id,
+    kind: unappliedTrace[status].event,
+    orgId: row.org_id,
+    details: { requestId: row.id, request: row.kind },
+  });
+  await recordAudit(trx, actor, {
+    action: unappliedTrace[status].action,
+    objectType: 'member_request',
+    objectId: row.id,
+    orgId: row.org_id,
+    details: { memberId: row.member_id, kind: row.kind },
+  });
+}
+
 /** Approves a pending request: applies the status or the correction, in the same transaction. */
 export async function approveRequest({ db, keyring }: RequestDeps, actor: Actor, id: number, note: string | null) {
   await db.transaction().execute(async (trx) => {
@@ -363,20 +392,7 @@ export async function rejectRequest({ db }: RequestDeps, actor: Actor, id: numbe
   await db.transaction().execute(async (trx) => {
     const row = await loadPending(trx, actor, id);
     assertMayDecideFor(actor, { path: row.org_path, name: row.org_name });
-    await closeRequest(trx, actor, row, 'rejected', note);
-    await recordMemberEvent(trx, actor, {
-      memberId: row.member_id,
-      kind: 'request_rejected',
-      orgId: row.org_id,
-      details: { requestId: row.id, request: row.kind },
-    });
-    await recordAudit(trx, actor, {
-      action: 'member.request_reject',
-      objectType: 'member_request',
-      objectId: row.id,
-      orgId: row.org_id,
-      details: { memberId: row.member_id, kind: row.kind },
-    });
+    await closeUnapplied(trx, actor, row, 'rejected', note);
   });
   return getRequest(db, actor, id);
 }
@@ -386,20 +402,7 @@ export async function withdrawRequest({ db }: RequestDeps, actor: Actor, id: num
   await db.transaction().execute(async (trx) => {
     const row = await loadPending(trx, actor, id);
     if (row.requested_by !== actor.userId) throw forbidden('只有提出申请的人可以撤回');
-    await closeRequest(trx, actor, row, 'withdrawn', null);
-    await recordMemberEvent(trx, actor, {
-      memberId: row.member_id,
-      kind: 'request_withdrawn',
-      orgId: row.org_id,
-      details: { requestId: row.id, request: row.kind },
-    });
-    await recordAudit(trx, actor, {
-      action: 'member.request_withdraw',
-      objectType: 'member_request',
-      objectId: row.id,
-      orgId: row.org_id,
-      details: { memberId: row.member_id, kind: row.kind },
-    });
+    await closeUnapplied(trx, actor, row, 'withdrawn', null);
   });
   return getRequest(db, actor, id);
 }
