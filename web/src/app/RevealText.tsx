@@ -1,7 +1,7 @@
 import { EyeOutlined } from '@ant-design/icons';
 import { Button, Space, Tooltip } from 'antd';
 import { useState } from 'react';
-import { useT } from '../../app/i18n.js';
+import { useT } from './i18n.js';
 
 type Props = {
   /** The value as the server sends it (6101**********1234, 138****1234). */
@@ -11,10 +11,15 @@ type Props = {
   /** The audited reveal route; its answer is shown in this view only and never stored. */
   reveal: () => Promise<string>;
   testId?: string;
+  /** The link's words and tooltip; a member's 查看 by default. */
+  label?: string;
+  hint?: string;
+  /** Test id of the link when the value has none. */
+  revealTestId?: string;
 };
 
 /** A masked ID number or phone with a 查看 link for those allowed to see it in full (each use is audited). */
-export function RevealText({ masked, mayReveal, reveal, testId }: Props) {
+export function RevealText({ masked, mayReveal, reveal, testId, label, hint, revealTestId }: Props) {
   const t = useT();
   const [full, setFull] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -38,7 +43,7 @@ export function RevealText({ masked, mayReveal, reveal, testId }: Props) {
         {full ?? masked}
       </span>
       {mayReveal && full === null && (
-        <Tooltip title={t('member.revealHint')}>
+        <Tooltip title={hint ?? t('member.revealHint')}>
           <Button
             type="link"
             size="small"
@@ -48,10 +53,10 @@ export function RevealText({ masked, mayReveal, reveal, testId }: Props) {
               event.stopPropagation();
               void show();
             }}
-            data-testid={testId ? `${testId}-reveal` : undefined}
+            data-testid={testId ? `${testId}-reveal` : revealTestId}
             style={{ paddingInline: 4 }}
           >
-            {t('member.reveal')}
+            {label ?? t('member.reveal')}
           </Button>
         </Tooltip>
       )}

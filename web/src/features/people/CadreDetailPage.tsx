@@ -36,7 +36,7 @@ import { PhoneText } from '../ledger/PhoneText.js';
 import { cadreRecordApi } from './api.js';
 import { CadreGradeTag, TermText } from './cadreLabels.js';
 import { peoplePath } from './PeopleHeader.js';
-import { RevealText } from './RevealText.js';
+import { RevealText } from '../../app/RevealText.js';
 import './people.css';
 
 type Dialog = 'edit' | 'term' | 'training' | 'assessment';

@@ -15,7 +15,7 @@ import { MembershipStatusTag } from './labels.js';
 import { MemberEditModal } from './MemberEditModal.js';
 import { MemberTimeline } from './MemberTimeline.js';
 import { peoplePath } from './PeopleHeader.js';
-import { RevealText } from './RevealText.js';
+import { RevealText } from '../../app/RevealText.js';
 import { memberActionModals, type MemberAction } from './memberActions.js';
 import './people.css';
 
