@@ -10,7 +10,7 @@ import {
   joinAgeProblem,
   needsGuardianConsent,
 } from '../../../common/people-rules.js';
-import { normalizePhone } from '../../personal-data/phone.js';
+import { normalizePhone, phoneIndex } from '../../personal-data/phone.js';
 import type { Db, Executor } from '../../db/schema.js';
 import { nowIso } from '../../db/tree.js';
 import { assertSees, type Actor } from '../../http/actor.js';
@@ -263,7 +263,7 @@ export function searchKeys(keyring: Keyring, q: string | undefined) {
   const id = parseIdNumber(text, chinaToday());
   if (id.ok) return { idIndex: idNumberIndex(keyring, id.facts.idNumber) };
   const phone = normalizePhone(text);
-  if (phone) return { phoneIndex: keyring.blindIndex('phone', phone) };
+  if (phone) return { phoneIndex: phoneIndex(keyring, phone) };
   return { namePrefix: q.trim() };
 }
 
