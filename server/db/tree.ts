@@ -22,6 +22,12 @@ export function pathIds(path: string): number[] {
     .map(Number);
 }
 
+/** The parent's path ('/1/5/9/' → '/1/5/'); null for a root. */
+export function parentPath(path: string): string | null {
+  const ids = pathIds(path);
+  return ids.length <= 1 ? null : `/${ids.slice(0, -1).join('/')}/`;
+}
+
 export function nowIso(): string {
   return new Date().toISOString();
 }

@@ -1,4 +1,5 @@
 import type { OrgType } from '../../../common/domain.js';
+import { parentPath } from '../../db/tree.js';
 import { actorCan, actorSees, type Actor } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
 import type { OrgRow } from '../orgs/repo.js';
@@ -17,12 +18,6 @@ export function assertHoldsMembers(org: Pick<OrgRow, 'type' | 'name'>): void {
   if (!holdsMembers(org)) {
     throw new AppError('rule_violation', 409, `团员只能登记在团支部或联合团支部，“${org.name}”不是支部`);
   }
-}
-
-/** The parent's path of an org path ('/1/5/9/' → '/1/5/'); null for a root. */
-export function parentPath(path: string): string | null {
-  const parts = path.split('/').filter(Boolean);
-  return parts.length <= 1 ? null : `/${parts.slice(0, -1).join('/')}/`;
 }
 
 /** An approver above the org: holds people.approve and sees the org's parent. */
