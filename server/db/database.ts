@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './schema.js';
+import { openSqliteReader, SqliteTwoConnectionDialect } from './sqlite-driver.js';
 import * as initial from './migrations/2026-11-27-initial.js';
 import * as treeReadIndexes from './migrations/2026-11-28-tree-read-indexes.js';
 import * as ledger from './migrations/2026-11-29-ledger.js';
@@ -14,6 +15,11 @@ export type Dialect = 'sqlite' | 'postgres';
 export type DatabaseHandle = {
   db: Db;
   dialect: Dialect;
+  /**
+   * SQLite's writer connection (null on PostgreSQL), for prepared statements in bulk paths. Use it only inside a
+   * Kysely transaction: the transaction then holds the writer, and raw statements on it are part of that transaction.
+   */
+  sqliteWriter: SQLite.Database | null;
   close: () => Promise<void>;
 };
 
@@ -28,14 +34,16 @@ export function openDatabase(options: { databaseUrl: string | null; dataDir: str
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    return { db, dialect: 'postgres', sqliteWriter: null, close: () => db.destroy() };
   }
   fs.mkdirSync(options.dataDir, { recursive: true });
   const file = sqliteFilePath(options.dataDir);
-  const sqlite = new SQLite(file);
-  configureSqlite(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const writer = new SQLite(file);
+  configureSqlite(writer);
+  // Reads outside a transaction never wait for the writer (see sqlite-driver.ts).
+  const reader = openSqliteReader(file);
+  const db = new Kysely<Database>({ dialect: new SqliteTwoConnectionDialect({ writer, reader }) });
+  return { db, dialect: 'sqlite', sqliteWriter: writer, close: () => db.destroy() };
 }
 
 /** Durability settings are checked, not assumed: a file on a filesystem without WAL support fails loudly. */

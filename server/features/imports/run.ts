@@ -43,9 +43,10 @@ const listedErrors = 100;
 
 /**
  * For tests only: called inside the apply transaction after each chunk a real run has written (rows so far). A
- * hook that throws stands for a crash half-way through an import: nothing of it may remain.
+ * hook that throws stands for a crash half-way through an import: nothing of it may remain; one that waits holds
+ * the transaction open (reads meanwhile must not wait for it).
  */
-export const importTestHooks: { afterChunkWritten?: (done: number) => void } = {};
+export const importTestHooks: { afterChunkWritten?: (done: number) => void | Promise<void> } = {};
 
 async function kindRun(kind: ImportKind, ctx: ImportContext): Promise<KindRun<string>> {
   switch (kind) {
@@ -135,7 +136,7 @@ async function applyAll(
       if (early.size < previewRows) early.set(rows[i].row, action);
     });
     done += rows.length;
-    if (write) importTestHooks.afterChunkWritten?.(done);
+    if (write) await importTestHooks.afterChunkWritten?.(done);
     job.progress(done, total);
     if (job.signal.aborted) throw new Error('import stopped');
     await yieldToLoop();
