@@ -142,18 +142,23 @@ function getWithoutTimeout(url: string): Promise<void> {
  * waiting while it imports. One request at a time, so a request that waits for the import's transaction is one
  * sample, as long as the wait.
  */
-async function sampleHealth(base: string, done: () => boolean): Promise<HealthFigures> {
+async function sampleHealth(base: string, done: (samples: number) => boolean, gapMs = 100): Promise<HealthFigures> {
   const samples: number[] = [];
-  while (!done()) {
+  while (!done(samples.length)) {
     const started = performance.now();
     await getWithoutTimeout(`${base}/healthz`);
     samples.push(performance.now() - started);
-    await sleep(100);
+    await sleep(gapMs);
   }
   const sorted = samples.sort((a, b) => a - b);
   const at = (p: number) =>
     Number((sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0).toFixed(1));
   return { samples: sorted.length, p50: at(0.5), p95: at(0.95), max: at(1) };
+}
+
+/** /healthz of the idle server, the same way (one request at a time): the floor of the figures above. */
+export function idleHealth(base: string, count = 50): Promise<HealthFigures> {
+  return sampleHealth(base, (n) => n >= count, 20);
 }
 
 /** Uploads the file as multipart/form-data and polls GET /api/jobs/:id until the job ends. */

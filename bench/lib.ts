@@ -203,13 +203,21 @@ export function summarize(workload: string, concurrency: number, run: Run): Stat
   };
 }
 
-/** A plain-text table: the first `left` columns left-aligned, the others (figures) right-aligned. */
-export function formatTable(header: string[], rows: (string | number)[][], left = 1): string {
+/**
+ * A plain-text table: the first `left` columns (or the columns listed) left-aligned, the others (figures)
+ * right-aligned.
+ */
+export function formatTable(
+  header: string[],
+  rows: (string | number)[][],
+  left: number | readonly number[] = 1,
+): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i]))));
+  const isLeft = (i: number) => (typeof left === 'number' ? i < left : left.includes(i));
   const pad = (text: string, i: number) => {
     const fill = ' '.repeat(widths[i] - displayWidth(text));
-    return i < left ? text + fill : fill + text;
+    return isLeft(i) ? text + fill : fill + text;
   };
   const lines = cells.map((r) => r.map(pad).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));

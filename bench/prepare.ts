@@ -11,12 +11,12 @@ import { createAdmin, loadFixtures, scopedCounty, type Fixtures } from './fixtur
 import { writeContactSheet } from './import-file.js';
 import { loadLedgerFixtures, type LedgerFixtures } from './ledger-bench.js';
 import type { MemberFixtures } from './member-bench.js';
-import { readProbes, writeMemberCsvApart } from './member-file.js';
+import { readProbes, writeMemberCsvApart, writeMemberSheetApart } from './member-file.js';
 import type { Target } from './lib.js';
 import { generateProvince, loadProvinceTree, type ProvinceLedger } from './province.js';
 
 // Everything before the server starts: the Shaanxi tree, the generated ledger, the accounts the benchmark logs
-// in as, and the contact sheet it will upload. See bench/README.md.
+// in as, and the sheets it will upload (contacts as xlsx, members as CSV and as xlsx). See bench/README.md.
 
 export const benchPassword = 'Bench-Password-2026';
 export const benchUsers = {
@@ -26,14 +26,18 @@ export const benchUsers = {
   county: 'bench_dashboard_county',
 } as const;
 
+export type SheetFile = { path: string; rows: number; bytes: number; ms: number };
+
 export type Prepared = {
   database: string;
   treeImport: { orgs: number; firstMs: number; secondMs: number; secondCreated: number };
   ledger: ProvinceLedger;
   fixtures: Fixtures;
   ledgerFixtures: LedgerFixtures;
-  importFile: { path: string; rows: number; bytes: number; ms: number };
-  memberFile: { path: string; rows: number; bytes: number; ms: number } | null;
+  importFile: SheetFile;
+  memberFile: SheetFile | null;
+  /** Member sheets as xlsx, each of other people than the CSV and than each other: one per import run. */
+  memberXlsxFiles: SheetFile[];
   memberFixtures: MemberFixtures | null;
 };
 
@@ -76,7 +80,15 @@ async function importTree(db: Db, log: (line: string) => void): Promise<Prepared
 
 export async function prepareTarget(
   target: Target,
-  options: { scale: number; importRows: number; memberRows: number; seed: number; log: (line: string) => void },
+  options: {
+    scale: number;
+    importRows: number;
+    memberRows: number;
+    memberXlsxRows: number;
+    xlsxFiles: number;
+    seed: number;
+    log: (line: string) => void;
+  },
 ): Promise<Prepared> {
   const { log } = options;
   const config = loadConfig(serverEnvironment(target));
@@ -124,12 +136,16 @@ export async function prepareTarget(
       ledgerFixtures,
       importFile: { path: file, rows: options.importRows, ...written },
       memberFile: members?.file ?? null,
+      memberXlsxFiles: members?.xlsxFiles ?? [],
       memberFixtures: members?.fixtures ?? null,
     };
   } finally {
     await handle.close();
   }
 }
+
+/** Where the xlsx sheets' members start counting in each county: far past the CSV's (at most ~60,000 a county). */
+const xlsxFirstMember = 3_000_000;
 
 /**
  * The member sheet (CSV, written by a child process) for the branches of the province, and the orgs and people
@@ -139,7 +155,7 @@ async function prepareMembers(
   db: Db,
   target: Target,
   tree: Awaited<ReturnType<typeof loadProvinceTree>>,
-  options: { memberRows: number; seed: number; log: (line: string) => void },
+  options: { memberRows: number; memberXlsxRows: number; xlsxFiles: number; seed: number; log: (line: string) => void },
 ) {
   const countyNames = new Map(
     tree.counties.map((c) => [c.stat_code!.slice(0, 6), c.name.replace(/^共青团|委员会$/g, '')]),
@@ -166,11 +182,34 @@ async function prepareMembers(
     asOf: chinaToday(),
   });
   const probes = readProbes(probesFile);
+  // The xlsx sheets come after the CSV's people: the i-th sheet's members are the counties' (offset + j)-th, so
+  // that every import run creates as many members as it has rows, whatever ran before it.
+  const xlsxFiles: SheetFile[] = [];
+  // A county's k-th member has a distinct ID number while k stays below its age window (~6,200 days × 1,000).
+  if (xlsxFirstMember + options.xlsxFiles * options.memberXlsxRows > 6_000_000)
+    throw new Error('--member-xlsx-rows × --runs is too large: ID numbers would repeat');
+  for (let i = 0; i < (options.memberXlsxRows > 0 ? options.xlsxFiles : 0); i++) {
+    const xlsx = path.join(target.dataDir, `bench-members-${i + 1}.xlsx`);
+    options.log(`writing ${options.memberXlsxRows.toLocaleString('en-US')} member rows to ${path.basename(xlsx)} …`);
+    const sheet = await writeMemberSheetApart({
+      file: xlsx,
+      probesFile: `${xlsx}.probes.json`,
+      rows: options.memberXlsxRows,
+      branches,
+      seed: options.seed + i + 1,
+      asOf: chinaToday(),
+      format: 'xlsx',
+      inlineStrings: true,
+      firstMember: xlsxFirstMember + i * options.memberXlsxRows,
+    });
+    xlsxFiles.push({ path: xlsx, rows: options.memberXlsxRows, ...sheet });
+  }
   const codes = [...new Set(probes.branchCodes)].slice(0, 50);
   const branchIds = (await db.selectFrom('orgs').select('id').where('stat_code', 'in', codes).execute()).map(
     (o) => o.id,
   );
   return {
+    xlsxFiles,
     file: { path: file, rows: options.memberRows, ...written },
     fixtures: { ...probes, provinceId: tree.province.id, countyId: 0, branchIds } satisfies MemberFixtures,
   };

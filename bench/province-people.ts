@@ -7,7 +7,7 @@ import { bulkInsert, type Cell } from './bulk.js';
 import { chineseName, createRandom, deriveSeed, phoneNumber, type Random } from './random.js';
 
 // Cadres (团干部), their youth contacts (青年) and the "1 + N" links between them, for the orgs of a generated
-// province. Each grassroots cadre (township, village) gets a number of links drawn around 27 (the seed's target
+// province. Each grassroots cadre (township, village) gets a number of links drawn around 25 (the seed's target
 // is 20), each contact one or two cadres of its own org, so cadres.contact_count is exactly the number of links.
 // Cadres of county and higher bodies are registered without a contact ledger of their own.
 
@@ -28,9 +28,11 @@ export type PeopleSettings = {
   contactLevels: readonly OrgLevel[];
 };
 
+// At scale 1 these give about 100,700 cadres (99,600 at township and village), 2.4 million links and 2.0 million
+// contacts; about a third of the grassroots cadres are below the seed's 20 (bench/README.md, "Sizes").
 export const defaultPeopleSettings: PeopleSettings = {
-  cadresPerOrg: { province: [12, 18], city: [8, 14], county: [6, 12], township: [5, 9], village: [3, 5] },
-  linksPerCadre: { mean: 27, sd: 11, newShare: 0.05 },
+  cadresPerOrg: { province: [12, 18], city: [8, 14], county: [6, 12], township: [4, 8], village: [3, 6] },
+  linksPerCadre: { mean: 25, sd: 11, newShare: 0.05 },
   sharedShare: 0.25,
   unlinkedShare: 0.04,
   leftShare: 0.03,

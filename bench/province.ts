@@ -24,7 +24,7 @@ import { createRandom, deriveSeed } from './random.js';
 // is generated is described in bench/README.md.
 
 export type ProvinceOptions = {
-  /** Share of the full ledger, in (0, 1]: 1 is about 92,000 cadres, 2,000,000 contacts and 20,000 channels. */
+  /** Share of the full ledger, in (0, 1]: 1 is about 100,000 cadres, 2,000,000 contacts and 20,000 channels. */
   scale?: number;
   /** Overrides the share of townships whose cadres and contacts are generated (default: scale). */
   contactScale?: number;

@@ -1,0 +1,131 @@
+import autocannon from 'autocannon';
+import { percentile } from './lib.js';
+
+// Load with autocannon, in the benchmark's process (the servers under load are child processes): a fixed number
+// of connections, each sending its next request as soon as the previous answer is read, cycling through the
+// URLs for a fixed time. autocannon's own summary has no p95, so the latency of every response is kept here.
+
+export type CannonTarget = { base: string; cookie?: string; urls: readonly string[] };
+
+export type CannonRun = {
+  connections: number;
+  /** Responses received (requests still in flight when the run ends are not counted, nor their wait). */
+  requests: number;
+  /** Requests that had no answer within `timeoutSeconds`. */
+  timeouts: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+};
+
+/** Long enough for a queue of 50 requests of a second each: a slow answer is a figure, not an error. */
+const timeoutSeconds = 120;
+
+const round = (n: number | undefined, digits = 2) => (n === undefined ? NaN : Number(n.toFixed(digits)));
+
+/** One autocannon run; every response must be 2xx and none may fail. */
+function run(target: CannonTarget, connections: number, seconds: number, samples?: number[]): Promise<CannonRun> {
+  return new Promise((resolve, reject) => {
+    const latencies: number[] = samples ?? [];
+    const instance = autocannon(
+      {
+        url: target.base,
+        connections,
+        duration: seconds,
+        // How often autocannon checks whether the run is over (its default, 1 s, would stretch short runs).
+        sampleInt: 100,
+        timeout: timeoutSeconds,
+        headers: target.cookie ? { cookie: target.cookie } : {},
+        requests: target.urls.map((path) => ({ method: 'GET', path })),
+      },
+      (error, result) => {
+        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+        // A refused or failed request means the setup is wrong (a session, a URL): stop rather than measure it.
+        if (result.errors > result.timeouts || result.non2xx > 0) {
+          return reject(
+            new Error(`${target.base}${target.urls[0]}: ${result.non2xx} non-2xx, ${result.errors} errors`),
+          );
+        }
+        const sorted = latencies.sort((a, b) => a - b);
+        const elapsed = result.duration;
+        resolve({
+          connections,
+          requests: sorted.length,
+          timeouts: result.timeouts,
+          seconds: round(elapsed, 2),
+          rps: Math.round(sorted.length / elapsed),
+          p50: round(percentile(sorted, 50)),
+          p95: round(percentile(sorted, 95)),
+          p99: round(percentile(sorted, 99)),
+          max: round(sorted[sorted.length - 1]),
+        });
+      },
+    );
+    instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+  });
+}
+
+/**
+ * When a run ends, autocannon drops the requests in flight, but the server still works through them: one more
+ * request, waited for, lets that backlog clear before the next run starts.
+ */
+async function drain(target: CannonTarget): Promise<void> {
+  const response = await fetch(`${target.base}${target.urls[0]}`, {
+    headers: target.cookie ? { cookie: target.cookie } : {},
+  });
+  await response.arrayBuffer();
+}
+
+/** A warm-up (not counted), then `runs` measured runs of `seconds` each. */
+export async function cannon(
+  target: CannonTarget,
+  options: { connections: number; seconds: number; runs: number; warmupSeconds: number },
+): Promise<CannonRun[]> {
+  if (options.warmupSeconds > 0) await run(target, options.connections, options.warmupSeconds);
+  await drain(target);
+  const out: CannonRun[] = [];
+  for (let i = 0; i < options.runs; i++) {
+    out.push(await run(target, options.connections, options.seconds));
+    await drain(target);
+  }
+  return out;
+}
+
+/**
+ * Several targets loaded at once (two instances of the server), the connections split between them; one figure
+ * per run for all of them together: requests of all targets over the run's time, latencies of all responses.
+ */
+export async function cannonTogether(
+  targets: readonly CannonTarget[],
+  options: { connections: number; seconds: number; runs: number; warmupSeconds: number },
+): Promise<{ combined: CannonRun[]; each: CannonRun[][] }> {
+  const split = (i: number) =>
+    Math.floor(options.connections / targets.length) + (i < options.connections % targets.length ? 1 : 0);
+  if (options.warmupSeconds > 0) await Promise.all(targets.map((t, i) => run(t, split(i), options.warmupSeconds)));
+  await Promise.all(targets.map(drain));
+  const combined: CannonRun[] = [];
+  const each: CannonRun[][] = targets.map(() => []);
+  for (let r = 0; r < options.runs; r++) {
+    const samples: number[][] = targets.map(() => []);
+    const runs = await Promise.all(targets.map((t, i) => run(t, split(i), options.seconds, samples[i])));
+    await Promise.all(targets.map(drain));
+    runs.forEach((one, i) => each[i].push(one));
+    const all = samples.flat().sort((a, b) => a - b);
+    const seconds = Math.max(...runs.map((one) => one.seconds));
+    combined.push({
+      connections: options.connections,
+      requests: all.length,
+      timeouts: runs.reduce((sum, one) => sum + one.timeouts, 0),
+      seconds,
+      rps: runs.reduce((sum, one) => sum + one.rps, 0),
+      p50: round(percentile(all, 50)),
+      p95: round(percentile(all, 95)),
+      p99: round(percentile(all, 99)),
+      max: round(all[all.length - 1]),
+    });
+  }
+  return { combined, each };
+}
