@@ -44,7 +44,7 @@ if (args.help) {
   --member-rows       member rows uploaded as CSV (default 2,000,000 × scale; 0 skips every member figure)
   --member-xlsx-rows  member rows of each xlsx sheet (default 200,000 × scale)
   --requests, --warmup  fetch-based reads: requests per run and warm-up requests, per row and concurrency
-                        (default 1000 and 300; 100 and 30 at --scale 0.01)
+                        (default 500 and 300; 50 and 30 at --scale 0.01)
   --concurrency  requests in flight for the fetch-based reads (default 1,8)
   --connections  autocannon connections for the member searches and lists (default 2,50)
   --seconds      autocannon seconds per run (default 5; 0.5 at --scale 0.01)\n`);
@@ -74,7 +74,7 @@ const settings: Settings = {
   memberRows: count(args['member-rows'] ?? String(Math.round(2_000_000 * scale)), 'member-rows', 0),
   memberXlsxRows: count(args['member-xlsx-rows'] ?? String(Math.round(200_000 * scale)), 'member-xlsx-rows', 0),
   runs: count(args.runs, 'runs', 1),
-  requests: count(args.requests ?? String(Math.round(1000 * quick)), 'requests', 1),
+  requests: count(args.requests ?? String(Math.round(500 * quick)), 'requests', 1),
   warmup: count(args.warmup ?? String(Math.round(300 * quick)), 'warmup', 0),
   concurrency: list(args.concurrency, 'concurrency'),
   connections: list(args.connections, 'connections'),
