@@ -3,13 +3,16 @@ import { percentile } from './lib.js';
 
 // Load with autocannon, in the benchmark's process (the servers under load are child processes): a fixed number
 // of connections, each sending its next request as soon as the previous answer is read, cycling through the
-// URLs for a fixed time. autocannon's own summary has no p95, so the latency of every response is kept here.
+// URLs. A measured run is a fixed number of requests, all answered before it ends, so that every wait is in the
+// figures: a run of fixed time would drop the requests still in flight — at 50 connections on a slow route, all
+// of them, since the server shares its time among the 50 and answers them together. The number is sized from a
+// short warm-up to take about `seconds`, at least two requests per connection. autocannon's summary has no p95,
+// so the latency of every response is kept here.
 
 export type CannonTarget = { base: string; cookie?: string; urls: readonly string[] };
 
 export type CannonRun = {
   connections: number;
-  /** Responses received (requests still in flight when the run ends are not counted, nor their wait). */
   requests: number;
   /** Requests that had no answer within `timeoutSeconds`. */
   timeouts: number;
@@ -21,25 +24,39 @@ export type CannonRun = {
   max: number;
 };
 
-/** Long enough for a queue of 50 requests of a second each: a slow answer is a figure, not an error. */
-const timeoutSeconds = 120;
+export type CannonOptions = { connections: number; seconds: number; runs: number; warmupSeconds: number };
+
+/** Long enough for a queue of 50 requests of two seconds each: a slow answer is a figure, not an error. */
+const timeoutSeconds = 300;
 
 const round = (n: number | undefined, digits = 2) => (n === undefined ? NaN : Number(n.toFixed(digits)));
 
-/** One autocannon run; every response must be 2xx and none may fail. */
-function run(target: CannonTarget, connections: number, seconds: number, samples?: number[]): Promise<CannonRun> {
+/** One autocannon run, of `amount` requests or else of `seconds`; every response must be 2xx. */
+function run(
+  target: CannonTarget,
+  connections: number,
+  length: { amount: number } | { seconds: number },
+  samples?: number[],
+): Promise<CannonRun> {
   return new Promise((resolve, reject) => {
     const latencies: number[] = samples ?? [];
+    const requests: autocannon.Request[] = target.urls.map((path) => ({ method: 'GET', path }));
+    let clients = 0;
     const instance = autocannon(
       {
         url: target.base,
         connections,
-        duration: seconds,
+        ...('amount' in length ? { amount: length.amount } : { duration: length.seconds }),
         // How often autocannon checks whether the run is over (its default, 1 s, would stretch short runs).
         sampleInt: 100,
         timeout: timeoutSeconds,
         headers: target.cookie ? { cookie: target.cookie } : {},
-        requests: target.urls.map((path) => ({ method: 'GET', path })),
+        requests,
+        // Each connection starts at another URL: in a short run they would otherwise all ask for the first ones.
+        setupClient: (client) => {
+          const offset = Math.floor((clients++ * requests.length) / connections);
+          client.setRequests([...requests.slice(offset), ...requests.slice(0, offset)]);
+        },
       },
       (error, result) => {
         if (error) return reject(error instanceof Error ? error : new Error(String(error)));
@@ -69,8 +86,8 @@ function run(target: CannonTarget, connections: number, seconds: number, samples
 }
 
 /**
- * When a run ends, autocannon drops the requests in flight, but the server still works through them: one more
- * request, waited for, lets that backlog clear before the next run starts.
+ * After the warm-up (a run of fixed time), autocannon has dropped the requests in flight, but the server still
+ * works through them: one more request, waited for, lets that backlog clear before the measured runs.
  */
 async function drain(target: CannonTarget): Promise<void> {
   const response = await fetch(`${target.base}${target.urls[0]}`, {
@@ -79,18 +96,18 @@ async function drain(target: CannonTarget): Promise<void> {
   await response.arrayBuffer();
 }
 
-/** A warm-up (not counted), then `runs` measured runs of `seconds` each. */
-export async function cannon(
-  target: CannonTarget,
-  options: { connections: number; seconds: number; runs: number; warmupSeconds: number },
-): Promise<CannonRun[]> {
-  if (options.warmupSeconds > 0) await run(target, options.connections, options.warmupSeconds);
+/** The warm-up: its rate sizes the measured runs (requests for about `seconds` each, ≥ 2 per connection). */
+async function warmUp(target: CannonTarget, connections: number, options: CannonOptions): Promise<number> {
+  const warm = await run(target, connections, { seconds: options.warmupSeconds });
   await drain(target);
+  return Math.max(connections * 2, Math.round(warm.rps * options.seconds));
+}
+
+/** A warm-up (not counted), then `runs` measured runs of about `seconds` each. */
+export async function cannon(target: CannonTarget, options: CannonOptions): Promise<CannonRun[]> {
+  const amount = await warmUp(target, options.connections, options);
   const out: CannonRun[] = [];
-  for (let i = 0; i < options.runs; i++) {
-    out.push(await run(target, options.connections, options.seconds));
-    await drain(target);
-  }
+  for (let i = 0; i < options.runs; i++) out.push(await run(target, options.connections, { amount }));
   return out;
 }
 
@@ -100,18 +117,16 @@ export async function cannon(
  */
 export async function cannonTogether(
   targets: readonly CannonTarget[],
-  options: { connections: number; seconds: number; runs: number; warmupSeconds: number },
+  options: CannonOptions,
 ): Promise<{ combined: CannonRun[]; each: CannonRun[][] }> {
   const split = (i: number) =>
     Math.floor(options.connections / targets.length) + (i < options.connections % targets.length ? 1 : 0);
-  if (options.warmupSeconds > 0) await Promise.all(targets.map((t, i) => run(t, split(i), options.warmupSeconds)));
-  await Promise.all(targets.map(drain));
+  const amounts = await Promise.all(targets.map((t, i) => warmUp(t, split(i), options)));
   const combined: CannonRun[] = [];
   const each: CannonRun[][] = targets.map(() => []);
   for (let r = 0; r < options.runs; r++) {
     const samples: number[][] = targets.map(() => []);
-    const runs = await Promise.all(targets.map((t, i) => run(t, split(i), options.seconds, samples[i])));
-    await Promise.all(targets.map(drain));
+    const runs = await Promise.all(targets.map((t, i) => run(t, split(i), { amount: amounts[i] }, samples[i])));
     runs.forEach((one, i) => each[i].push(one));
     const all = samples.flat().sort((a, b) => a - b);
     const seconds = Math.max(...runs.map((one) => one.seconds));
@@ -120,7 +135,8 @@ export async function cannonTogether(
       requests: all.length,
       timeouts: runs.reduce((sum, one) => sum + one.timeouts, 0),
       seconds,
-      rps: runs.reduce((sum, one) => sum + one.rps, 0),
+      // All requests over the time until the last instance finished its share.
+      rps: Math.round(all.length / seconds),
       p50: round(percentile(all, 50)),
       p95: round(percentile(all, 95)),
       p99: round(percentile(all, 99)),
