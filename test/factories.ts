@@ -20,9 +20,12 @@ const childLevel: Record<OrgLevel, OrgLevel> = {
   village: 'village',
 };
 
-/** Creates an org; without a parent, a province is made for it, so any test can start from nothing. */
+/**
+ * Creates an org; without a parent, a province is made for it, so any test can start from nothing. Org and user
+ * factories need only the database (a test of several server processes seeds one before they start).
+ */
 export async function makeOrg(
-  ctx: TestContext,
+  ctx: Pick<TestContext, 'db'>,
   input: { parent?: OrgRow; name?: string; level?: OrgLevel; type?: OrgType; statCode?: string } = {},
 ): Promise<OrgRow> {
   const level = input.level ?? (input.parent ? childLevel[input.parent.level] : 'province');
@@ -52,7 +55,7 @@ export async function makeOrg(
 }
 
 /** A small realistic tree: a province, two cities, a county in each, two townships per county, a village each. */
-export async function makeTree(ctx: TestContext) {
+export async function makeTree(ctx: Pick<TestContext, 'db'>) {
   const province = await makeOrg(ctx, { name: '共青团测试省委员会' });
   const cityA = await makeOrg(ctx, { parent: province, name: '共青团甲市委员会' });
   const cityB = await makeOrg(ctx, { parent: province, name: '共青团乙市委员会' });
@@ -69,7 +72,7 @@ export async function makeTree(ctx: TestContext) {
 export type TestUser = { id: number; username: string; role: Role; orgId: number | null };
 
 export async function makeUser(
-  ctx: TestContext,
+  ctx: Pick<TestContext, 'db'>,
   input: { role: Role; org?: OrgRow | null; mustChangePassword?: boolean; username?: string },
 ): Promise<TestUser> {
   passwordHash ??= hashPassword(testPassword);

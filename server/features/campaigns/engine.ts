@@ -85,8 +85,10 @@ async function loadOrgs(trx: Executor, orgIds: readonly number[]): Promise<OrgSh
       .select(['id', 'path', 'level', 'type', 'status'])
       .where('id', 'in', part)
       .orderBy('id');
-    // Writers to the same org queue here, so each one counts what the previous one committed.
-    if (isPostgres(trx)) query = query.forUpdate();
+    // Writers to the same org queue here, so each one counts what the previous one committed. NO KEY UPDATE, not
+    // UPDATE: a writer's insert of a row referencing the org (a channel, a cadre) holds KEY SHARE on it, which
+    // FOR UPDATE would wait for while that writer waits for the audit chain's lock held here — a deadlock.
+    if (isPostgres(trx)) query = query.forNoKeyUpdate();
     out.push(...(await query.execute()));
   }
   return out;
