@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -14,19 +15,38 @@ import { hashPassword } from '../server/features/auth/passwords.js';
 import { insertOrgs, type NewOrg } from '../server/features/orgs/repo.js';
 import { accountRow, insertUser } from '../server/features/users/repo.js';
 import { contactColumns } from '../server/features/imports/columns.js';
+import { chinaToday } from '../common/dates.js';
 import { createTarget, type Dialect } from './lib.js';
+import { writeMemberSheet, type MemberBranch } from './member-file.js';
 
-// A quick measure of the contact import: a county of 20 townships × 10 villages, N youth in runs of 50 per
-// village with 3 new cadres per village (registered by the import), written as xlsx with exceljs's streaming
-// writer (inline strings) by a child process. The app listens on a port in this process and the file goes up
-// over HTTP as a browser sends it; the peak is this process's VmHWM, reset before each upload.
-//   node --import tsx bench/import-quick.ts --rows 200000 [--dialect postgres] [--pg postgres://…/postgres]
+// A quick measure of one import through the real job path: a county of 20 townships × 10 village branches.
+//   contacts: N youth in runs of 50 per village with 3 new cadres per village (registered by the import), xlsx
+//             written with exceljs's streaming writer (inline strings);
+//   members:  the benchmark's member sheet (bench/member-file.ts) over the 200 branches, CSV or xlsx (shared
+//             strings as Excel writes them, or inline with --inline-strings).
+// The sheet is written by a child process. The app listens on a port in this process and the file goes up over
+// HTTP as a browser sends it; the peak is this process's VmHWM, reset before each upload. While the job runs,
+// GET /healthz is sampled one request at a time, 100 ms apart (node:http, no timeout), and the event loop's delay
+// is monitored.
+//   node --expose-gc --import tsx bench/import-quick.ts [--kind contacts|members] [--format csv|xlsx]
+//     [--rows 200000] [--runs 2] [--inline-strings] [--dialect sqlite|postgres] [--pg postgres://…/postgres]
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
 };
+if (process.argv.includes('--help')) {
+  console.log(
+    'node --expose-gc --import tsx bench/import-quick.ts [--kind contacts|members] [--format csv|xlsx] ' +
+      '[--rows 200000] [--runs N] [--inline-strings] [--dialect sqlite|postgres] [--pg postgres://…/postgres]\n' +
+      'contacts are xlsx; members default to csv. The second run of the same file measures a re-import.',
+  );
+  process.exit(0);
+}
 const rows = Number(arg('rows', '200000'));
+const kind = arg('kind', 'contacts') as 'contacts' | 'members';
+const format = (kind === 'contacts' ? 'xlsx' : arg('format', 'csv')) as 'csv' | 'xlsx';
+const runs = Number(arg('runs', kind === 'members' ? '1' : '2'));
 
 /** 20 townships × 10 villages of one county, by statistical code. */
 function villageCodes(): string[] {
@@ -65,8 +85,26 @@ async function writeSheet(file: string): Promise<void> {
   await workbook.commit();
 }
 
+/** The 200 branches as the member sheet names them: statistical code, the county's region code and name. */
+const memberBranches = (): MemberBranch[] =>
+  villageCodes().map((code) => ({ statCode: code, name: `测试${code}村团支部`, region: '610101', county: '测试县' }));
+
 if (process.argv.includes('--write-sheet')) {
-  await writeSheet(arg('write-sheet', ''));
+  const file = arg('write-sheet', '');
+  if (kind === 'members') {
+    await writeMemberSheet({
+      file,
+      probesFile: `${file}.probes.json`,
+      rows,
+      branches: memberBranches(),
+      seed: 20261127,
+      asOf: chinaToday(),
+      format,
+      inlineStrings: process.argv.includes('--inline-strings'),
+    });
+  } else {
+    await writeSheet(file);
+  }
   process.exit(0);
 }
 const dialect = arg('dialect', 'sqlite') as Dialect;
@@ -76,6 +114,34 @@ const memory = () => {
   const mib = (field: string) => Math.round(Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]) / 1024);
   return { rss: mib('VmRSS'), peak: mib('VmHWM') };
 };
+
+/** GET over node:http, without fetch's 300-second header timeout: a long wait is the figure. */
+function getWithoutTimeout(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (response) => {
+        response.resume();
+        response.on('end', () =>
+          response.statusCode === 200 ? resolve() : reject(new Error(`${url}: ${response.statusCode}`)),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
+/** /healthz one request at a time, 100 ms apart, until done(): p50 / p95 / max in ms and the samples. */
+async function sampleHealth(base: string, done: () => boolean): Promise<string> {
+  const samples: number[] = [];
+  while (!done()) {
+    const started = performance.now();
+    await getWithoutTimeout(`${base}/healthz`).catch(() => undefined);
+    samples.push(performance.now() - started);
+    await sleep(100);
+  }
+  const sorted = samples.sort((a, b) => a - b);
+  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0);
+  return `p50 ${at(0.5)} / p95 ${at(0.95)} / max ${at(1)} ms (${sorted.length} samples)`;
+}
 
 try {
   const handle = openDatabase({ databaseUrl: target.databaseUrl, dataDir: target.dataDir });
@@ -126,15 +192,26 @@ try {
     }),
   );
 
-  const file = path.join(target.dataDir, 'contacts.xlsx');
+  const file = path.join(target.dataDir, `${kind}.${format}`);
   // Written by a child process, so that the import's peak memory is not the writer's.
   let started = performance.now();
   execFileSync(
     process.execPath,
-    ['--import', 'tsx', import.meta.filename, '--write-sheet', file, '--rows', String(rows)],
-    {
-      stdio: 'inherit',
-    },
+    [
+      '--import',
+      'tsx',
+      import.meta.filename,
+      '--write-sheet',
+      file,
+      '--rows',
+      String(rows),
+      '--kind',
+      kind,
+      '--format',
+      format,
+      ...(process.argv.includes('--inline-strings') ? ['--inline-strings'] : []),
+    ],
+    { stdio: 'inherit' },
   );
   const fileMiB = Math.round(fs.statSync(file).size / 2 ** 20);
   console.log(`${dialect}: wrote ${rows} rows (${fileMiB} MiB) in ${Math.round(performance.now() - started)} ms`);
@@ -144,8 +221,9 @@ try {
     ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
     LOG_LEVEL: 'warn',
     TUANJIAN_WEB_DIR: path.join(target.dataDir, 'no-web'),
+    TUANJIAN_MAX_SPREADSHEET_MB: String(Math.max(100, Math.ceil(fs.statSync(file).size / 2 ** 20) + 1)),
   });
-  const app = await buildApp({ db: handle.db, config });
+  const app = await buildApp({ db: handle.db, config, sqliteWriter: handle.sqliteWriter });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const loginResponse = await fetch(`${base}/api/auth/login`, {
@@ -169,14 +247,17 @@ try {
     const cpu = process.cpuUsage();
     started = performance.now();
     const form = new FormData();
-    form.set('kind', 'contacts');
-    form.set('file', await fs.openAsBlob(file), 'contacts.xlsx');
+    form.set('kind', kind);
+    form.set('file', await fs.openAsBlob(file), path.basename(file));
     const response = await fetch(`${base}/api/imports`, {
       method: 'POST',
       headers: { cookie, 'x-csrf-token': csrfToken },
       body: form,
     });
     const { jobId } = (await response.json()) as { jobId: number };
+    const uploadMs = performance.now() - started;
+    let finished = false;
+    const health = sampleHealth(base, () => finished);
     let job: JobItem;
     for (;;) {
       job = (await (await fetch(`${base}/api/jobs/${jobId}`, { headers: { cookie } })).json()) as JobItem;
@@ -184,21 +265,24 @@ try {
       await sleep(200);
     }
     const ms = performance.now() - started;
+    finished = true;
+    const healthMs = await health;
     const used = process.cpuUsage(cpu);
     loopDelay.disable();
     const cpuSeconds = (used.user + used.system) / 1e6;
     const result = job.result as ImportResult;
     console.log(
-      `${dialect} ${label}: ${job.status} ${JSON.stringify(result?.counts)} cadres+${result?.cadresCreated ?? 0}` +
-        ` in ${(ms / 1000).toFixed(1)} s = ${Math.round(rows / (ms / 1000))} rows/s` +
+      `${dialect} ${kind} ${format} ${label}: ${job.status} ${JSON.stringify(result?.counts)}` +
+        (kind === 'contacts' ? ` cadres+${result?.cadresCreated ?? 0}` : '') +
+        ` in ${(ms / 1000).toFixed(1)} s (upload ${(uploadMs / 1000).toFixed(1)} s) = ${Math.round(rows / (ms / 1000))} rows/s` +
         ` (CPU ${cpuSeconds.toFixed(1)} s = ${Math.round(rows / cpuSeconds)} rows per CPU-second);` +
         ` RSS before ${before.rss} MiB, peak ${memory().peak} MiB;` +
-        ` event loop delay p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms, max ${Math.round(loopDelay.max / 1e6)} ms` +
+        ` event loop delay p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms, max ${Math.round(loopDelay.max / 1e6)} ms;` +
+        ` /healthz ${healthMs}` +
         `${job.error ? `; ${job.error}` : ''}`,
     );
   };
-  await importOnce('first run');
-  await importOnce('second run');
+  for (let run = 1; run <= runs; run++) await importOnce(run === 1 ? 'first run' : `run ${run}`);
   await app.close();
   await handle.close();
 } finally {

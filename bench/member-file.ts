@@ -2,12 +2,13 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
 import { politicalStatusLabels, yesNoLabels } from '../common/imports.js';
 import { memberColumns } from '../server/features/imports/columns.js';
 import { generateMember, type GeneratedMember } from './members.js';
 import { createRandom, deriveSeed } from './random.js';
 
-// The member sheet a province uploads (团员导入模板 as CSV, UTF-8 with a byte-order mark): N members in runs of
+// The member sheet a province uploads (团员导入模板 as CSV, UTF-8 with a byte-order mark, or as xlsx): N members in runs of
 // about 100 per branch, the branches spread evenly over the province in code order, each member with a valid ID
 // number of the branch's county (bench/members.ts). Written as a stream by a child process, so that neither the
 // benchmark's memory nor its event loop is part of what the server is measured doing; the child also writes the
@@ -22,6 +23,11 @@ export type MemberFileInput = {
   branches: readonly MemberBranch[];
   seed: number;
   asOf: string;
+  /** CSV (default) or xlsx as Excel saves it: one sheet, shared strings unless `inlineStrings`. */
+  format?: 'csv' | 'xlsx';
+  inlineStrings?: boolean;
+  /** Where each county's members start counting (default 0): a sheet of other people than one before it. */
+  firstMember?: number;
 };
 
 /** What the search workloads look for: people of the file, taken at even intervals. */
@@ -59,21 +65,56 @@ function cells(branch: MemberBranch, m: GeneratedMember): (string | null)[] {
   return memberColumns.map((c) => values[c.key]);
 }
 
-export async function writeMemberCsv(input: MemberFileInput): Promise<void> {
-  const random = createRandom(deriveSeed(input.seed, 'member-file'));
-  const out = fs.createWriteStream(input.file);
+/** A sink for the sheet's rows: CSV lines or xlsx rows. */
+type RowSink = { add: (cells: (string | null)[]) => Promise<void>; close: () => Promise<void> };
+
+async function csvSink(file: string): Promise<RowSink> {
+  const out = fs.createWriteStream(file);
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
   await write(`\ufeff${memberColumns.map((c) => c.header).join(',')}\r\n`);
+  let lines: string[] = [];
+  return {
+    async add(cells) {
+      lines.push(cells.map(csvCell).join(','));
+      if (lines.length === 1000) {
+        await write(`${lines.join('\r\n')}\r\n`);
+        lines = [];
+      }
+    },
+    async close() {
+      if (lines.length > 0) await write(`${lines.join('\r\n')}\r\n`);
+      out.end();
+      await once(out, 'close');
+    },
+  };
+}
+
+/** exceljs's streaming writer; with shared strings (what Excel and WPS write) the table is held until the end. */
+function xlsxSink(file: string, inlineStrings: boolean): RowSink {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: !inlineStrings });
+  const sheet = workbook.addWorksheet('团员');
+  sheet.addRow(memberColumns.map((c) => c.header)).commit();
+  return {
+    add: async (cells) => sheet.addRow(cells).commit(),
+    async close() {
+      sheet.commit();
+      await workbook.commit();
+    },
+  };
+}
+
+export async function writeMemberSheet(input: MemberFileInput): Promise<void> {
+  const random = createRandom(deriveSeed(input.seed, 'member-file'));
+  const sink = input.format === 'xlsx' ? xlsxSink(input.file, input.inlineStrings ?? false) : await csvSink(input.file);
   const used = Math.min(input.branches.length, Math.max(1, Math.round(input.rows / membersPerBranch)));
   const perCounty = new Map<string, number>();
   const probes: MemberProbes = { idNumbers: [], phones: [], namePrefixes: [], branchCodes: [] };
   const every = Math.max(1, Math.floor(input.rows / probeCount));
-  let lines: string[] = [];
   for (let i = 0; i < input.rows; i++) {
     const branch = input.branches[Math.floor((Math.floor((i * used) / input.rows) * input.branches.length) / used)];
-    const k = perCounty.get(branch.region) ?? 0;
+    const k = perCounty.get(branch.region) ?? input.firstMember ?? 0;
     perCounty.set(branch.region, k + 1);
     const village = branch.name.replace(/团支部$/, '');
     const member = generateMember(random, {
@@ -81,7 +122,7 @@ export async function writeMemberCsv(input: MemberFileInput): Promise<void> {
       county: branch.county,
       village,
       k,
-      serial: memberSerialStart + i,
+      serial: memberSerialStart + (input.firstMember ?? 0) + i,
       asOf: input.asOf,
     });
     if (i % every === 0) {
@@ -90,20 +131,14 @@ export async function writeMemberCsv(input: MemberFileInput): Promise<void> {
       probes.namePrefixes.push(member.fullName.slice(0, 2));
       probes.branchCodes.push(branch.statCode);
     }
-    lines.push(cells(branch, member).map(csvCell).join(','));
-    if (lines.length === 1000) {
-      await write(`${lines.join('\r\n')}\r\n`);
-      lines = [];
-    }
+    await sink.add(cells(branch, member));
   }
-  if (lines.length > 0) await write(`${lines.join('\r\n')}\r\n`);
-  out.end();
-  await once(out, 'close');
+  await sink.close();
   fs.writeFileSync(input.probesFile, JSON.stringify(probes));
 }
 
 /** Writes the sheet in a child process; resolves with its size and how long it took. */
-export async function writeMemberCsvApart(input: MemberFileInput): Promise<{ bytes: number; ms: number }> {
+export async function writeMemberSheetApart(input: MemberFileInput): Promise<{ bytes: number; ms: number }> {
   const started = performance.now();
   const inputFile = `${input.file}.input.json`;
   fs.writeFileSync(inputFile, JSON.stringify(input));
@@ -117,10 +152,13 @@ export async function writeMemberCsvApart(input: MemberFileInput): Promise<{ byt
   return { bytes: fs.statSync(input.file).size, ms: Math.round(performance.now() - started) };
 }
 
+/** The CSV sheet of the benchmark, written apart. */
+export const writeMemberCsvApart = (input: MemberFileInput) => writeMemberSheetApart({ ...input, format: 'csv' });
+
 export function readProbes(file: string): MemberProbes {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as MemberProbes;
 }
 
 if (process.argv[1] === import.meta.filename) {
-  await writeMemberCsv(JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as MemberFileInput);
+  await writeMemberSheet(JSON.parse(fs.readFileSync(process.argv[2], 'utf8')) as MemberFileInput);
 }

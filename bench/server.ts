@@ -10,7 +10,7 @@ if (!process.send) throw new Error('bench/server.ts is started by bench/run.ts (
 
 const config = loadConfig(process.env);
 const handle = await openMigratedDatabase(config);
-const app = await buildApp({ db: handle.db, config });
+const app = await buildApp({ db: handle.db, config, sqliteWriter: handle.sqliteWriter });
 await app.listen({ host: '127.0.0.1', port: 0 });
 process.send({ port: (app.server.address() as AddressInfo).port });
 

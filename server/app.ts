@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import cookie from '@fastify/cookie';
@@ -46,13 +47,25 @@ import { loggerOptions } from './logger.js';
 // Validation messages in Simplified Chinese for every schema that does not carry its own.
 z.config(z.locales.zhCN());
 
-export type AppDeps = { db: Db; config: Config; logStream?: NodeJS.WritableStream };
+export type AppDeps = {
+  db: Db;
+  config: Config;
+  logStream?: NodeJS.WritableStream;
+  /** SQLite's writer connection (DatabaseHandle.sqliteWriter), for the bulk paths of imports. */
+  sqliteWriter?: SQLite.Database | null;
+};
 
 export type App = FastifyInstance & { routeTable: RouteEntry[]; keyring: Keyring; jobs: JobRunner };
 
 /** What every feature's routes receive. */
 /** What every feature's routes receive; `jobs` is where features register and queue background work. */
-export type FeatureDeps = { db: Db; config: Config; keyring: Keyring; jobs: JobRunner };
+export type FeatureDeps = {
+  db: Db;
+  config: Config;
+  keyring: Keyring;
+  jobs: JobRunner;
+  sqliteWriter: SQLite.Database | null;
+};
 
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { db, config } = deps;
@@ -110,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const jobs = createJobRunner({ db, log: app.log });
   app.addHook('onReady', () => jobs.start());
   app.addHook('onClose', () => jobs.stop());
-  const featureDeps: FeatureDeps = { db, config, keyring, jobs };
+  const featureDeps: FeatureDeps = { db, config, keyring, jobs, sqliteWriter: deps.sqliteWriter ?? null };
   await app.register(multipart, {
     limits: { fileSize: Math.max(config.maxImageBytes, config.maxSpreadsheetBytes), files: 1, fields: 10, parts: 12 },
   });

@@ -7,7 +7,7 @@ import { startScheduler } from './scheduler.js';
 
 const config = loadConfig();
 const handle = await openMigratedDatabase(config);
-const app = await buildApp({ db: handle.db, config });
+const app = await buildApp({ db: handle.db, config, sqliteWriter: handle.sqliteWriter });
 
 const generated = await ensureFirstAdmin(handle.db, config.adminPassword);
 if (generated) {

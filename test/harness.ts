@@ -88,7 +88,7 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     TUANJIAN_WEB_DIR: path.join(dataDir, 'no-web'),
     ...env,
   });
-  const app = await buildApp({ db: handle.db, config, logStream });
+  const app = await buildApp({ db: handle.db, config, logStream, sqliteWriter: handle.sqliteWriter });
   after(() => app.close());
   return { app, db: handle.db, dialect: handle.dialect, handle, logs, dataDir };
 }

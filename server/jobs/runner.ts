@@ -115,7 +115,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       pending = null;
       touchJob(db, job.id, instance, progress)
         .then((held) => {
-          if (!held) abort.abort(lostClaim);
+          // A beat that waited behind the job's own completing transaction finds the job done, not lost.
+          if (!held && !completed) abort.abort(lostClaim);
         })
         .catch((err: unknown) => log.error({ err, jobId: job.id }, 'job heartbeat failed'))
         .finally(() => {

@@ -14,7 +14,14 @@ export type Keyring = {
   decrypt: (stored: string) => string;
   /** Same input, same output: a look-up key. Separated per field so a phone never matches an ID number. */
   blindIndex: (field: string, normalized: string) => string;
+  /**
+   * The two derived keys, for building the same keyring in a worker thread of this process (an import checks and
+   * encrypts its rows there). Never stored, logged or sent anywhere else.
+   */
+  material: () => KeyMaterial;
 };
+
+export type KeyMaterial = { encryptionKey: Uint8Array; indexKey: Uint8Array };
 
 const version = 'v1';
 
@@ -63,15 +70,29 @@ function nonceSource(): () => Buffer {
 
 export function createKeyring(masterKey: Buffer): Keyring {
   const derive = (purpose: string) => Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), purpose, 32));
-  const encryptionKey = derive('tuanjian personal data encryption');
-  const indexKey = derive('tuanjian personal data blind index');
+  return keyringFromMaterial({
+    encryptionKey: derive('tuanjian personal data encryption'),
+    indexKey: derive('tuanjian personal data blind index'),
+  });
+}
+
+/** The keyring of `material()`, in another thread of the same process. */
+export function keyringFromMaterial(material: KeyMaterial): Keyring {
+  const encryptionKey = Buffer.from(material.encryptionKey);
+  const indexKey = Buffer.from(material.indexKey);
   const nextNonce = nonceSource();
   return {
     encrypt(plain) {
       const iv = nextNonce();
       const cipher = createCipheriv('aes-256-gcm', encryptionKey, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return `${version}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+      // iv ‖ tag ‖ cipher text, written into one buffer (GCM's cipher text is as long as the plain text).
+      const body = cipher.update(plain, 'utf8');
+      cipher.final();
+      const out = Buffer.allocUnsafe(28 + body.length);
+      iv.copy(out, 0);
+      cipher.getAuthTag().copy(out, 12);
+      body.copy(out, 28);
+      return `${version}:${out.toString('base64')}`;
     },
     decrypt(stored) {
       const [tag, payload] = stored.split(':');
@@ -84,5 +105,6 @@ export function createKeyring(masterKey: Buffer): Keyring {
     blindIndex(field, normalized) {
       return createHmac('sha256', indexKey).update(`${field}\n${normalized}`).digest('hex');
     },
+    material: () => ({ encryptionKey: Uint8Array.from(encryptionKey), indexKey: Uint8Array.from(indexKey) }),
   };
 }

@@ -20,7 +20,10 @@ export type OpenedTable<K extends string> = {
   headerRow: number;
   /** Columns found in the header, in sheet order, for reports that repeat the uploaded row. */
   columns: { key: K; index: number; header: string }[];
+  /** The non-empty rows below the header, one by one. */
   rows: AsyncGenerator<TableRow<K>>;
+  /** The same rows in groups, for readers of large sheets: one await per group. Read `rows` or `chunks`, not both. */
+  chunks: AsyncGenerator<TableRow<K>[]>;
 };
 
 /** How far down a header may sit below merged title rows and notes. */
@@ -57,19 +60,38 @@ function toTableRow<K extends string>(row: RawRow, columns: OpenedTable<K>['colu
   return empty ? null : { rowNumber: row.rowNumber, values };
 }
 
-async function* dataRows<K extends string>(
-  rest: AsyncGenerator<RawRow>,
+async function* dataChunks<K extends string>(
+  first: RawRow[],
+  rest: AsyncGenerator<RawRow[]>,
   columns: OpenedTable<K>['columns'],
   release: () => Promise<unknown>,
-): AsyncGenerator<TableRow<K>> {
+): AsyncGenerator<TableRow<K>[]> {
+  const rows = (raw: RawRow[]) => {
+    const out: TableRow<K>[] = [];
+    for (const r of raw) {
+      const row = toTableRow(r, columns);
+      if (row) out.push(row);
+    }
+    return out;
+  };
   try {
+    const head = rows(first);
+    if (head.length > 0) yield head;
     for await (const raw of rest) {
-      const row = toTableRow(raw, columns);
-      if (row) yield row;
+      const chunk = rows(raw);
+      if (chunk.length > 0) yield chunk;
     }
   } finally {
     await rest.return(undefined);
     await release();
+  }
+}
+
+async function* oneByOne<T>(chunks: AsyncGenerator<T[]>): AsyncGenerator<T> {
+  try {
+    for await (const chunk of chunks) yield* chunk;
+  } finally {
+    await chunks.return(undefined);
   }
 }
 
@@ -95,20 +117,19 @@ export async function openTable<K extends string>(
     // Not for-await: leaving such a loop with the table found would close the workbook under its reader.
     for (let next = await sheets.next(); !next.done; next = await sheets.next()) {
       const sheet = next.value;
-      for (let i = 0; i < headerSearchRows; i++) {
-        const row = await sheet.rows.next();
-        if (row.done) break;
-        const found = matchHeader(row.value.cells, columns);
-        if (found) {
-          return {
-            sheet: sheet.name,
-            headerRow: row.value.rowNumber,
-            columns: found,
-            rows: dataRows(sheet.rows, found, () => sheets.return(undefined)),
-          };
+      let searched = 0;
+      while (searched < headerSearchRows) {
+        const chunk = await sheet.chunks.next();
+        if (chunk.done) break;
+        for (let i = 0; i < chunk.value.length && searched < headerSearchRows; i++, searched++) {
+          const row = chunk.value[i];
+          const found = matchHeader(row.cells, columns);
+          if (!found) continue;
+          const chunks = dataChunks(chunk.value.slice(i + 1), sheet.chunks, found, () => sheets.return(undefined));
+          return { sheet: sheet.name, headerRow: row.rowNumber, columns: found, chunks, rows: oneByOne(chunks) };
         }
       }
-      await sheet.rows.return(undefined);
+      await sheet.chunks.return(undefined);
     }
   } catch (error) {
     await sheets.return(undefined);

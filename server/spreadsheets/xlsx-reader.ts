@@ -8,7 +8,10 @@ import type { CellValue } from './values.js';
 
 /** One row of a sheet: its 1-based number as Excel shows it and its cells by 0-based column. */
 export type RawRow = { rowNumber: number; cells: CellValue[] };
-export type RawSheet = { name: string; rows: AsyncGenerator<RawRow> };
+/** A sheet's rows in order, in groups (one await per group rather than per row). */
+export type RawSheet = { name: string; chunks: AsyncGenerator<RawRow[]> };
+
+const chunkRows = 500;
 
 /**
  * The parts of exceljs's streaming WorkbookReader this module drives itself (exceljs 4.4.0, pinned). Its own
@@ -65,14 +68,20 @@ function asFileError(error: unknown): unknown {
   return error instanceof AppError ? error : notWorkbook();
 }
 
-async function* sheetRows(reader: WorksheetReader, stream: Readable): AsyncGenerator<RawRow> {
+async function* sheetRows(reader: WorksheetReader, stream: Readable): AsyncGenerator<RawRow[]> {
   try {
+    let chunk: RawRow[] = [];
     for await (const row of reader) {
       const values = row.values as ExcelJS.CellValue[];
       const cells: CellValue[] = new Array<CellValue>(Math.max(values.length - 1, 0)).fill(null);
       for (let i = 1; i < values.length; i++) cells[i - 1] = fromExcelCell(values[i]);
-      yield { rowNumber: row.number, cells };
+      chunk.push({ rowNumber: row.number, cells });
+      if (chunk.length === chunkRows) {
+        yield chunk;
+        chunk = [];
+      }
     }
+    if (chunk.length > 0) yield chunk;
   } catch (error) {
     throw asFileError(error);
   } finally {
@@ -129,7 +138,7 @@ async function* workbookSheets(zip: GuardedZip, file: string, opened: Readable[]
     const stream = await textStream(zip, entry);
     opened.push(stream);
     const [first] = [...reader._parseWorksheet(stream, sheet.rId)];
-    yield { name: sheet.name, rows: sheetRows(first.value, stream) };
+    yield { name: sheet.name, chunks: sheetRows(first.value, stream) };
     stream.destroy(); // a sheet the consumer left unfinished
   }
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { openTable, type SpreadsheetFile } from '../../spreadsheets/table.js';
+import { openTable, type SpreadsheetFile, type TableRow } from '../../spreadsheets/table.js';
 import { createXlsxWriter } from '../../spreadsheets/writer.js';
 import { displayCell, type DisplayKind } from './checks.js';
 import type { TemplateColumn } from './columns.js';
@@ -14,11 +14,15 @@ import type { Spool } from './spool.js';
  * masked like everywhere else; a wrong one is shown as typed, since it is what needs fixing. The report goes only
  * to the uploader.
  */
+/** Called with each row the report repeats (a member import collects the preview of late duplicates there). */
+export type OnReportRow = (row: TableRow<string>) => void;
+
 export async function writeErrorReport(
   source: SpreadsheetFile,
   columns: readonly TemplateColumn<string>[],
   spool: Spool,
   target: string,
+  onRow?: OnReportRow,
 ): Promise<number> {
   const table = await openTable(source, columns);
   const output = fs.createWriteStream(target);
@@ -38,6 +42,7 @@ export async function writeErrorReport(
       while (!next.done && next.value.row < row.rowNumber) next = errors.next();
       if (next.done) break;
       if (next.value.row !== row.rowNumber) continue;
+      onRow?.(row);
       sheet.addRow([
         ...table.columns.map((c) => displayCell(row.values[c.key], kinds.get(c.key) ?? 'text')),
         `第 ${row.rowNumber} 行：${next.value.error}`,

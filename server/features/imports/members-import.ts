@@ -2,39 +2,35 @@ import { politicalStatusLabels, sexLabels, yesNoLabels } from '../../../common/i
 import type { PoliticalStatus, Sex } from '../../../common/domain.js';
 import { parseIdNumber, scientificIdMessage, type IdNumberFacts } from '../../../common/id-number.js';
 import { joinAgeProblem, needsGuardianConsent } from '../../../common/people-rules.js';
+import type { Keyring } from '../../personal-data/keyring.js';
 import { protectIdNumber } from '../../personal-data/id-number.js';
 import { protectPhone } from '../../personal-data/phone.js';
-import { cellText } from '../../spreadsheets/values.js';
+import { openTable, type SpreadsheetFile } from '../../spreadsheets/table.js';
+import { cellText, type CellValue } from '../../spreadsheets/values.js';
 import { holdsMembers } from '../members/policy.js';
-import { oneOf } from './bulk.js';
-import {
-  displayCell,
-  idNumberText,
-  labelsOf,
-  RowChecker,
-  type Checked,
-  type ImportContext,
-  type KindRun,
-} from './checks.js';
-import { memberColumns, type MemberColumn } from './columns.js';
-import { applyMembers, finishMembers, type MemberImportState } from './members-apply.js';
+import { displayCell, idNumberText, labelsOf, RowChecker } from './checks.js';
+import { examplePrefix, memberColumns, type MemberColumn } from './columns.js';
+import type { OrgResolver } from './org-resolver.js';
 
-// The member register (团员) from a sheet: one person per ID number, registered in a branch of the uploader's
-// subtree. Pass 1 checks every cell against the league's rules and looks each chunk's ID numbers up by their blind
-// index: a person another org holds is a row error naming that org (the preview lists it as a duplicate); one
-// already in the same branch is the same record, updated where the sheet says something new. ID numbers and
-// phones are protected here, before the row reaches the spool.
+// The member register (团员) from a sheet, row by row: every cell checked against the league's rules, the ID number
+// and the phone protected (cipher, blind index, mask) before the row goes anywhere. Nothing here touches the
+// database, so that it can run in a worker thread (members-reader.ts); what the register says about each person
+// is decided when the row is written (members-apply.ts).
 
 /**
- * A valid row as the spool keeps it (the ID number's blind index is the row's key, the member number its alt key).
- * Optional fields are null when the cell was empty: an empty cell never erases what a member record holds.
+ * A valid row, in the column order of the insert (members-apply.ts). Optional fields are null when the cell was
+ * empty: an empty cell never erases what a member record holds (political status and 是否流动团员 get their
+ * defaults only when a member is created).
  */
-export type PackedMember = [
+export type MemberRecord = [
+  orgId: number,
   name: string,
   idCipher: string,
+  idIndex: string,
   idMasked: string,
   birthDate: string,
   sex: Sex,
+  memberNo: string | null,
   joinedOn: string,
   politicalStatus: PoliticalStatus | null,
   ethnicity: string | null,
@@ -50,6 +46,26 @@ export type PackedMember = [
   mobileOrigin: string | null,
   mobileCurrent: string | null,
 ];
+
+/** Rows of the sheet, checked, in row order: plain data (it crosses from the worker thread as it is). */
+export type MemberBatch = {
+  /** Data rows read so far (progress). */
+  read: number;
+  /** Row numbers of `records`, as Excel shows them. */
+  rows: number[];
+  records: MemberRecord[];
+  /** Rows with errors of their own (the register is not asked about them). */
+  invalid: { row: number; errors: string[] }[];
+  /** What the preview shows of the first rows of the file (valid or not). */
+  displays: [row: number, values: Record<string, string>][];
+};
+
+export type MemberSheet = { sheet: string; columns: { key: string; header: string }[] };
+
+export type MemberCheckContext = { today: string; orgs: OrgResolver; keyring: Keyring };
+
+/** Data rows at the top of the file whose cells the preview shows. */
+export const previewRows = 50;
 
 const labels = labelsOf(memberColumns);
 const yesNoExtra: Record<string, 'yes' | 'no'> = {
@@ -87,184 +103,136 @@ function checkIdCell(row: RowChecker<MemberColumn>, today: string): IdNumberFact
   return parsed.facts;
 }
 
-type Candidate = {
-  orgId: number;
-  facts: IdNumberFacts;
-  index: string;
-  name: string;
-  joinedOn: string;
-  memberNo: string | null;
-};
+/** One row: its record (ID number and phone protected), or its errors. */
+export function checkMemberRow(
+  values: Record<MemberColumn, CellValue>,
+  ctx: MemberCheckContext,
+): { record: MemberRecord } | { errors: string[] } {
+  const row = new RowChecker(values, labels, ctx.today);
+  const org = row.org('org', ctx.orgs, labels.org);
+  if (org && !holdsMembers(org)) {
+    row.errors.push(
+      values.org === null || cellText(values.org) === ''
+        ? `请填写所在团支部：导入的组织“${org.name}”不是团支部，团员只能登记在团支部或联合团支部`
+        : `所在团支部“${org.name}”不是团支部或联合团支部，团员只能登记在支部`,
+    );
+  }
+  const name = row.text('fullName', 50, true);
+  const facts = checkIdCell(row, ctx.today);
+  const sex = row.choice('sex', sexLabels);
+  const birthDate = row.date('birthDate');
+  if (facts && sex && sex !== facts.sex) {
+    row.errors.push(`性别“${sexLabels[sex]}”与身份证号（${sexLabels[facts.sex]}）不一致`);
+  }
+  if (facts && birthDate && birthDate !== facts.birthDate) {
+    row.errors.push(`出生日期 ${birthDate} 与身份证号中的 ${facts.birthDate} 不一致`);
+  }
+  const memberNoText = row.text('memberNo', 40);
+  const memberNo = memberNoText === null ? null : memberNoText.replace(/\s/g, '');
+  if (memberNo !== null && !/^\d{12}$/.test(memberNo)) row.errors.push('团员编号应为 12 位数字');
+  const joinedOn = row.date('joinedOn', { notAfterToday: true });
+  if (joinedOn === null && cellText(values.joinedOn ?? null) === '') row.errors.push('请填写入团日期');
+  if (facts && joinedOn) {
+    const problem = joinAgeProblem(facts.birthDate, joinedOn);
+    if (problem) row.errors.push(problem);
+  }
+  if (memberNo && /^\d{12}$/.test(memberNo) && joinedOn && memberNo.slice(0, 4) !== joinedOn.slice(0, 4)) {
+    row.errors.push(`团员编号前 4 位应为入团年份 ${joinedOn.slice(0, 4)}`);
+  }
+  if (facts && needsGuardianConsent(facts.birthDate, ctx.today)) row.errors.push(underageMessage);
+  const politicalStatus = row.choice('politicalStatus', politicalStatusLabels);
+  const ethnicity = row.text('ethnicity', 20);
+  const education = row.text('education', 20);
+  const occupation = row.text('occupation', 50);
+  const workplace = row.text('workplace', 100);
+  const phone = row.phone('phone');
+  const wechat = row.text('wechat', 50);
+  const household = row.text('household', 100);
+  const mobile = row.choice('isMobile', yesNoLabels, yesNoExtra);
+  const mobileOrigin = row.text('mobileOrigin', 100);
+  const mobileCurrent = row.text('mobileCurrent', 100);
 
-export function memberImport(ctx: ImportContext): KindRun<MemberColumn> {
-  const state: MemberImportState = { touchedOrgs: new Set<number>(), jobId: ctx.jobId, actor: ctx.actor };
-  let duplicates = 0;
-
+  if (row.errors.length > 0 || org === null || facts === null || name === null || joinedOn === null) {
+    return { errors: row.errors };
+  }
+  // Encryption is the costly part of a row: only rows that will be kept are protected.
+  const id = protectIdNumber(ctx.keyring, facts.idNumber);
+  const protectedPhone = phone ? protectPhone(ctx.keyring, phone) : null;
   return {
-    columns: memberColumns,
-
-    async check(rows) {
-      const checked: (Checked & { candidate: Candidate | null; packed: Omit<PackedMember, never> | null })[] = [];
-      for (const { values } of rows) {
-        const row = new RowChecker(values, labels, ctx.today);
-        const org = row.org('org', ctx.orgs, labels.org);
-        if (org && !holdsMembers(org)) {
-          row.errors.push(
-            values.org === null || cellText(values.org) === ''
-              ? `请填写所在团支部：导入的组织“${org.name}”不是团支部，团员只能登记在团支部或联合团支部`
-              : `所在团支部“${org.name}”不是团支部或联合团支部，团员只能登记在支部`,
-          );
-        }
-        const name = row.text('fullName', 50, true);
-        const facts = checkIdCell(row, ctx.today);
-        const sex = row.choice('sex', sexLabels);
-        const birthDate = row.date('birthDate');
-        if (facts && sex && sex !== facts.sex) {
-          row.errors.push(`性别“${sexLabels[sex]}”与身份证号（${sexLabels[facts.sex]}）不一致`);
-        }
-        if (facts && birthDate && birthDate !== facts.birthDate) {
-          row.errors.push(`出生日期 ${birthDate} 与身份证号中的 ${facts.birthDate} 不一致`);
-        }
-        const memberNoText = row.text('memberNo', 40);
-        const memberNo = memberNoText === null ? null : memberNoText.replace(/\s/g, '');
-        if (memberNo !== null && !/^\d{12}$/.test(memberNo)) row.errors.push('团员编号应为 12 位数字');
-        const joinedOn = row.date('joinedOn', { notAfterToday: true });
-        if (joinedOn === null && cellText(values.joinedOn ?? null) === '') row.errors.push('请填写入团日期');
-        if (facts && joinedOn) {
-          const problem = joinAgeProblem(facts.birthDate, joinedOn);
-          if (problem) row.errors.push(problem);
-        }
-        if (memberNo && /^\d{12}$/.test(memberNo) && joinedOn && memberNo.slice(0, 4) !== joinedOn.slice(0, 4)) {
-          row.errors.push(`团员编号前 4 位应为入团年份 ${joinedOn.slice(0, 4)}`);
-        }
-        if (facts && needsGuardianConsent(facts.birthDate, ctx.today)) row.errors.push(underageMessage);
-        const politicalStatus = row.choice('politicalStatus', politicalStatusLabels);
-        const ethnicity = row.text('ethnicity', 20);
-        const education = row.text('education', 20);
-        const occupation = row.text('occupation', 50);
-        const workplace = row.text('workplace', 100);
-        const phone = row.phone('phone');
-        const wechat = row.text('wechat', 50);
-        const household = row.text('household', 100);
-        const mobile = row.choice('isMobile', yesNoLabels, yesNoExtra);
-        const mobileOrigin = row.text('mobileOrigin', 100);
-        const mobileCurrent = row.text('mobileCurrent', 100);
-
-        const ok = row.errors.length === 0 && org !== null && facts !== null && name !== null && joinedOn !== null;
-        // Encryption is the costly part of a row: only rows that will be kept are protected.
-        const id = ok ? protectIdNumber(ctx.keyring, facts.idNumber) : null;
-        const protectedPhone = ok && phone ? protectPhone(ctx.keyring, phone) : null;
-        checked.push({
-          orgId: org?.id ?? null,
-          key: id?.index ?? null,
-          alt: ok ? memberNo : null,
-          errors: row.errors,
-          record: null,
-          candidate: id
-            ? { orgId: org!.id, facts: facts!, index: id.index, name: name!, joinedOn: joinedOn!, memberNo }
-            : null,
-          packed: id
-            ? [
-                name!,
-                id.cipher,
-                id.masked,
-                facts!.birthDate,
-                facts!.sex,
-                joinedOn!,
-                politicalStatus,
-                ethnicity,
-                education,
-                occupation,
-                workplace,
-                protectedPhone?.cipher ?? null,
-                protectedPhone?.index ?? null,
-                protectedPhone?.masked ?? null,
-                wechat,
-                household,
-                mobile === null ? null : mobile === 'yes' ? 1 : 0,
-                mobileOrigin,
-                mobileCurrent,
-              ]
-            : null,
-        });
-      }
-      await checkAgainstRegister(ctx, checked);
-      return checked.map(({ candidate: _c, packed, ...item }) => {
-        if (item.flag === 'duplicate') duplicates++;
-        return { ...item, record: item.errors.length === 0 ? packed : null };
-      });
-    },
-
-    display: (values) =>
-      Object.fromEntries(
-        memberColumns.map((c) => [c.key, displayCell(values[c.key], 'personal' in c ? c.personal : 'text')]),
-      ),
-
-    spoolRules: {
-      keyScope: 'file',
-      duplicateMessage: (first) => `身份证号与第 ${first} 行相同：同一人只能登记一次`,
-      altMessage: (first) => `团员编号与第 ${first} 行相同`,
-    },
-
-    apply: (db, rows, write) => applyMembers(db, rows, write, state),
-    finish: (trx) => finishMembers(trx, state),
-    extra: () => ({ duplicates }),
-    tables: ['members', 'member_events'],
+    record: [
+      org.id,
+      name,
+      id.cipher,
+      id.index,
+      id.masked,
+      facts.birthDate,
+      facts.sex,
+      memberNo,
+      joinedOn,
+      politicalStatus,
+      ethnicity,
+      education,
+      occupation,
+      workplace,
+      protectedPhone?.cipher ?? null,
+      protectedPhone?.index ?? null,
+      protectedPhone?.masked ?? null,
+      wechat,
+      household,
+      mobile === null ? null : mobile === 'yes' ? 1 : 0,
+      mobileOrigin,
+      mobileCurrent,
+    ],
   };
 }
 
-/**
- * The chunk's people against the register, in two queries: their ID numbers by blind index (held by another org:
- * a duplicate; by the same branch: the same record, whose name and join date a sheet may not change) and their
- * member numbers (held by someone else: a row error).
- */
-async function checkAgainstRegister(
-  ctx: ImportContext,
-  checked: (Checked & { candidate: Candidate | null })[],
-): Promise<void> {
-  const candidates = checked.flatMap((c) => (c.candidate ? [c] : []));
-  if (candidates.length === 0) return;
-  const held = await ctx.db
-    .selectFrom('members')
-    .innerJoin('orgs', 'orgs.id', 'members.org_id')
-    .select(['members.id_index', 'members.org_id', 'orgs.name as org_name', 'full_name', 'joined_on', 'member_no'])
-    .where(oneOf(ctx.db, 'members.id_index', [...new Set(candidates.map((c) => c.candidate!.index))], 'text'))
-    .execute();
-  const byIndex = new Map(held.map((m) => [m.id_index, m]));
-  const numbers = [...new Set(candidates.flatMap((c) => (c.candidate!.memberNo ? [c.candidate!.memberNo] : [])))];
-  const numberHolders = new Map(
-    numbers.length === 0
-      ? []
-      : (
-          await ctx.db
-            .selectFrom('members')
-            .select(['member_no', 'id_index'])
-            .where(oneOf(ctx.db, 'member_no', numbers, 'text'))
-            .execute()
-        ).map((m) => [m.member_no!, m.id_index]),
+/** What the preview shows of a row: its cells as text, ID numbers and phones masked. */
+export function displayMember(values: Record<MemberColumn, CellValue>): Record<string, string> {
+  return Object.fromEntries(
+    memberColumns.map((c) => [c.key, displayCell(values[c.key], 'personal' in c ? c.personal : 'text')]),
   );
-  for (const item of candidates) {
-    const candidate = item.candidate!;
-    const existing = byIndex.get(candidate.index);
-    if (existing && existing.org_id !== candidate.orgId) {
-      item.errors.push(
-        `身份证号已由“${existing.org_name}”登记：如是同一人，请办理组织关系转接或在“重复与更正”中处理；否则请核对身份证号`,
-      );
-      item.flag = 'duplicate';
-    } else if (existing) {
-      if (existing.full_name !== candidate.name) {
-        item.errors.push(`该身份证号在本支部已登记为“${existing.full_name}”：姓名须通过更正申请修改`);
-      }
-      if (existing.joined_on !== candidate.joinedOn) {
-        item.errors.push(`入团日期与已登记的 ${existing.joined_on} 不一致：须通过更正申请修改`);
-      }
-      if (existing.member_no && candidate.memberNo && existing.member_no !== candidate.memberNo) {
-        item.errors.push(`团员编号与已登记的 ${existing.member_no} 不一致：须通过更正申请修改`);
+}
+
+/**
+ * Opens the sheet (a Chinese error when it is not a member table) and checks its rows in batches of `batchRows`.
+ * The template's example row is skipped; so are empty rows.
+ */
+export async function readMemberBatches(
+  file: SpreadsheetFile,
+  ctx: MemberCheckContext,
+  batchRows: number,
+): Promise<MemberSheet & { batches: AsyncGenerator<MemberBatch> }> {
+  const table = await openTable(file, memberColumns);
+  async function* batches(): AsyncGenerator<MemberBatch> {
+    let batch: MemberBatch = { read: 0, rows: [], records: [], invalid: [], displays: [] };
+    let read = 0;
+    for await (const chunk of table.chunks) {
+      for (const { rowNumber, values } of chunk) {
+        if (cellText(values.org ?? null).startsWith(examplePrefix)) continue;
+        if (read < previewRows) batch.displays.push([rowNumber, displayMember(values)]);
+        read++;
+        const checked = checkMemberRow(values, ctx);
+        if ('record' in checked) {
+          batch.rows.push(rowNumber);
+          batch.records.push(checked.record);
+        } else {
+          batch.invalid.push({ row: rowNumber, errors: checked.errors });
+        }
+        if (batch.rows.length + batch.invalid.length === batchRows) {
+          batch.read = read;
+          yield batch;
+          batch = { read, rows: [], records: [], invalid: [], displays: [] };
+        }
       }
     }
-    const numberHolder = candidate.memberNo ? numberHolders.get(candidate.memberNo) : undefined;
-    if (numberHolder !== undefined && numberHolder !== candidate.index) {
-      item.errors.push(`团员编号 ${candidate.memberNo} 已由其他团员使用`);
+    if (batch.rows.length + batch.invalid.length > 0) {
+      batch.read = read;
+      yield batch;
     }
   }
+  return {
+    sheet: table.sheet,
+    columns: table.columns.map((c) => ({ key: c.key, header: c.header })),
+    batches: batches(),
+  };
 }

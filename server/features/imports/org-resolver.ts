@@ -8,6 +8,8 @@ export type ResolvedOrg = Pick<
   'id' | 'path' | 'name' | 'short_name' | 'level' | 'type' | 'is_direct' | 'status'
 >;
 export type OrgResolution = { org: ResolvedOrg } | { error: string };
+/** An org of the subtree as the resolver keeps it (plain data: a member import hands it to a worker thread). */
+export type SubtreeOrg = ResolvedOrg & { stat_code: string | null };
 
 /**
  * The 所属组织 column: a 12-digit statistical code or an exact name (full or short), looked up only inside the
@@ -22,6 +24,11 @@ export async function loadOrgResolver(db: Executor, root: ResolvedOrg) {
     .where('path', '>=', lower)
     .where('path', '<', upper)
     .execute();
+  return orgResolverFrom(rows, root);
+}
+
+/** The resolver over a subtree already loaded (`rows`, the root among them or not). */
+export function orgResolverFrom(rows: readonly SubtreeOrg[], root: ResolvedOrg) {
   const byCode = new Map<string, ResolvedOrg>();
   const byName = new Map<string, ResolvedOrg[]>();
   const byId = new Map<number, ResolvedOrg>();
@@ -41,6 +48,8 @@ export async function loadOrgResolver(db: Executor, root: ResolvedOrg) {
   for (const row of rows) if (row.short_name && !byName.has(cleanText(row.short_name))) add(row.short_name, row);
 
   return {
+    root,
+    rows,
     byId: (id: number) => byId.get(id),
     /** `label` names the column in messages (所属组织, 所在团支部). */
     resolve(text: string, label = '所属组织'): OrgResolution {
@@ -56,4 +65,4 @@ export async function loadOrgResolver(db: Executor, root: ResolvedOrg) {
   };
 }
 
-export type OrgResolver = Awaited<ReturnType<typeof loadOrgResolver>>;
+export type OrgResolver = ReturnType<typeof orgResolverFrom>;

@@ -29,8 +29,8 @@ function sendXlsx(reply: FastifyReply, file: { stream: Readable; fileName: strin
 }
 
 export function importRoutes(deps: FeatureDeps): FastifyPluginAsyncZod {
-  const { db, config, keyring, jobs } = deps;
-  jobs.register(importJobKind, importJobHandler({ db, keyring, dataDir: config.dataDir }));
+  const { db, config, keyring, jobs, sqliteWriter } = deps;
+  jobs.register(importJobKind, importJobHandler({ db, keyring, dataDir: config.dataDir, sqliteWriter }));
   return async (app) => {
     // Multipart: the fields (kind, orgId, dryRun, campaignId) are checked by common/imports.ts importFields.
     app.post(

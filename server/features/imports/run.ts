@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import type SQLite from 'better-sqlite3';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { chinaToday } from '../../../common/dates.js';
 import type { ImportKind, ImportResult, PreviewRow, RowAction } from '../../../common/imports.js';
@@ -18,11 +18,13 @@ import { channelImport } from './channels-import.js';
 import type { ImportContext, KindRun } from './checks.js';
 import { examplePrefix } from './columns.js';
 import { contactImport } from './contacts-import.js';
-import { memberImport } from './members-import.js';
-import { writeErrorReport } from './error-report.js';
+import { runMemberImport } from './members-run.js';
+import { writeErrorReport, type OnReportRow } from './error-report.js';
+import type { TemplateColumn } from './columns.js';
 import type { OrgResolver, ResolvedOrg } from './org-resolver.js';
 import { planImport } from './plans-import.js';
-import { openSpool, type Spool } from './spool.js';
+import { importTestHooks } from './test-hooks.js';
+import { openSpool, spoolDir, type Spool } from './spool.js';
 
 /** What an import job holds besides its row in `jobs`: the upload, the kind and where its rows go. */
 export type ImportJobInput = {
@@ -39,16 +41,12 @@ export type StoredImportResult = ImportResult & { errorFile?: string };
 
 const chunkSize = 500;
 const previewRows = 50;
-const listedErrors = 100;
+export const listedErrors = 100;
 
-/**
- * For tests only: called inside the apply transaction after each chunk a real run has written (rows so far). A
- * hook that throws stands for a crash half-way through an import: nothing of it may remain; one that waits holds
- * the transaction open (reads meanwhile must not wait for it).
- */
-export const importTestHooks: { afterChunkWritten?: (done: number) => void | Promise<void> } = {};
+export { importTestHooks } from './test-hooks.js';
 
-async function kindRun(kind: ImportKind, ctx: ImportContext): Promise<KindRun<string>> {
+/** The kinds that check into the spool and apply in a second pass (members: members-run.ts). */
+async function kindRun(kind: Exclude<ImportKind, 'members'>, ctx: ImportContext): Promise<KindRun<string>> {
   switch (kind) {
     case 'channels':
       return channelImport(ctx);
@@ -56,21 +54,7 @@ async function kindRun(kind: ImportKind, ctx: ImportContext): Promise<KindRun<st
       return contactImport(ctx);
     case 'plans':
       return await planImport(ctx);
-    case 'members':
-      return memberImport(ctx);
   }
-}
-
-/** Scratch files of imports that a crash left behind (older than a day) go when the next import starts. */
-function spoolDir(dataDir: string): string {
-  const dir = path.join(dataDir, 'import-spool');
-  fs.mkdirSync(dir, { recursive: true });
-  const dayAgo = Date.now() - 86_400_000;
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name);
-    if (fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true });
-  }
-  return dir;
 }
 
 type Pass1 = { sheet: string; columns: { key: string; header: string }[] };
@@ -144,18 +128,42 @@ async function applyAll(
   return { counts, early };
 }
 
-function preview(spool: Spool, early: Map<number, RowAction>): PreviewRow[] {
+/**
+ * The first rows, then the flagged (duplicate) rows after them; `displays` holds what the spool did not keep of
+ * the latter (a member import learns of a duplicate only when it writes the row).
+ */
+export function preview(
+  spool: Spool,
+  early: Map<number, RowAction>,
+  displays?: Map<number, Record<string, string>>,
+): PreviewRow[] {
   const first = spool.firstRows(previewRows);
   const last = first.length === 0 ? 0 : first[first.length - 1].row;
   return [...first, ...spool.flaggedRows(last, previewRows)].map((r) => ({
     row: r.row,
     action: r.error ? (r.flag === 'duplicate' ? 'duplicate' : 'error') : (early.get(r.row) ?? 'unchanged'),
-    values: r.display ? (JSON.parse(r.display) as Record<string, string>) : {},
+    values: r.display ? (JSON.parse(r.display) as Record<string, string>) : (displays?.get(r.row) ?? {}),
     errors: r.error ? r.error.split('；') : [],
   }));
 }
 
-export type ImportRunDeps = { db: Db; keyring: Keyring; dataDir: string };
+/** The first errors as the job lists them ('第 12 行：…'); the error report has them all. */
+export function listErrors(spool: Spool): string[] {
+  const list: string[] = [];
+  for (const e of spool.errorRows()) {
+    if (list.length >= listedErrors) break;
+    list.push(`第 ${e.row} 行：${e.error}`);
+  }
+  return list;
+}
+
+export type ImportRunDeps = {
+  db: Db;
+  keyring: Keyring;
+  dataDir: string;
+  /** SQLite's writer connection (null on PostgreSQL): a member import binds its rows there directly. */
+  sqliteWriter?: SQLite.Database | null;
+};
 
 /**
  * One import, start to end: pass 1 checks every row into the spool and marks duplicates within the file; then,
@@ -169,6 +177,7 @@ export async function runImport(
   input: ImportJobInput,
   scope: { actor: Actor; root: ResolvedOrg; orgs: OrgResolver },
 ): Promise<StoredImportResult> {
+  if (input.kind === 'members') return runMemberImport(deps, job, input, scope);
   const ctx: ImportContext = {
     db: deps.db,
     keyring: deps.keyring,
@@ -185,25 +194,18 @@ export async function runImport(
     const { rows, errors } = spool.counts();
     if (rows === 0) throw new JobFailure('表中没有数据行：请在表头下方逐行填写后再上传');
     const base = { kind: input.kind, dryRun: input.dryRun, fileName: input.file.name, sheet, columns };
-    const finish = async (applied: Awaited<ReturnType<typeof applyAll>>): Promise<StoredImportResult> => {
-      const errorList: string[] = [];
-      for (const e of spool.errorRows()) {
-        if (errorList.length >= listedErrors) break;
-        errorList.push(`第 ${e.row} 行：${e.error}`);
-      }
-      return {
-        ...base,
-        counts: { rows, ...applied.counts, errors },
-        ...run.extra(),
-        preview: preview(spool, applied.early),
-        errors: errorList,
-        errorReport: errors > 0,
-      };
-    };
+    const finish = async (applied: Awaited<ReturnType<typeof applyAll>>): Promise<StoredImportResult> => ({
+      ...base,
+      counts: { rows, ...applied.counts, errors },
+      ...run.extra(),
+      preview: preview(spool, applied.early),
+      errors: listErrors(spool),
+      errorReport: errors > 0,
+    });
 
     if (input.dryRun || errors > 0) {
       const result = await finish(await applyAll(run, deps.db, spool, false, job, rows - errors));
-      if (errors > 0) result.errorFile = await storeErrorReport(deps, run, source, spool);
+      if (errors > 0) result.errorFile = await storeErrorReport(deps, run.columns, source, spool);
       if (input.dryRun) return result;
       throw new JobFailure(`共 ${errors} 行有错误，未导入任何数据：请下载错误报告，修改后重新上传`, result);
     }
@@ -235,7 +237,7 @@ export async function runImport(
  * blind-index keys per contact): the transaction would spill and re-read pages all along. The shared connection
  * gets a 64 MB cache while the import runs, and its setting back afterwards.
  */
-async function withLargerSqliteCache<T>(db: Db, work: () => Promise<T>): Promise<T> {
+export async function withLargerSqliteCache<T>(db: Db, work: () => Promise<T>): Promise<T> {
   if (isPostgres(db)) return work();
   const before = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
   const previous = Number(before.rows[0]?.cache_size ?? -2000);
@@ -254,15 +256,22 @@ const importCacheKiB = 65536;
  * minute or more later), and a second import started meanwhile would plan its look-ups as scans of a small table.
  * A few hundred milliseconds of sampling keep the plans on the indexes. SQLite plans from its indexes alone.
  */
-async function refreshStatistics(db: Db, tables: readonly string[], created: number): Promise<void> {
+export async function refreshStatistics(db: Db, tables: readonly string[], created: number): Promise<void> {
   if (!isPostgres(db) || created < 10_000 || tables.length === 0) return;
   await sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
 }
 
-async function storeErrorReport(deps: ImportRunDeps, run: KindRun<string>, source: string, spool: Spool) {
+/** The error report, stored as a file of the job (its sha256); `onRow` sees each row written to it. */
+export async function storeErrorReport(
+  deps: ImportRunDeps,
+  columns: readonly TemplateColumn<string>[],
+  source: string,
+  spool: Spool,
+  onRow?: OnReportRow,
+) {
   const target = tempFilePath(deps.dataDir, '.xlsx');
   try {
-    await writeErrorReport({ path: source }, run.columns, spool, target);
+    await writeErrorReport({ path: source }, columns, spool, target, onRow);
     const mime = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     return (await storeFileFromPath(deps.db, deps.dataDir, target, mime)).sha256;
   } finally {

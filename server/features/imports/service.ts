@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import fs from 'node:fs';
 import { sql } from 'kysely';
 import type { Permission } from '../../../common/domain.js';
@@ -20,7 +21,14 @@ import type { SpreadsheetUpload } from './upload.js';
 
 export const importJobKind = 'import';
 
-export type ImportDeps = { db: Db; keyring: Keyring; dataDir: string; jobs: JobRunner };
+export type ImportDeps = {
+  db: Db;
+  keyring: Keyring;
+  dataDir: string;
+  jobs: JobRunner;
+  /** SQLite's writer connection (null on PostgreSQL): a member import binds its rows there directly. */
+  sqliteWriter?: SQLite.Database | null;
+};
 
 export const xlsxMime = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -53,6 +53,18 @@ export type PreviewSource = { row: number; error: string | null; display: string
 
 export const messageSeparator = '；';
 
+/** Where spools go; scratch files of imports that a crash left behind (older than a day) go when the next starts. */
+export function spoolDir(dataDir: string): string {
+  const dir = path.join(dataDir, 'import-spool');
+  fs.mkdirSync(dir, { recursive: true });
+  const dayAgo = Date.now() - 86_400_000;
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (fs.statSync(file).mtimeMs < dayAgo) fs.rmSync(file, { force: true });
+  }
+  return dir;
+}
+
 export function openSpool(dir: string, rules: SpoolRules): Spool {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `import-spool-${randomBytes(8).toString('hex')}.sqlite`);
