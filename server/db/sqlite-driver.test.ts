@@ -211,7 +211,7 @@ test('while an import holds its apply transaction open, /healthz and the member 
   const ctx = await createTestContext();
   const tree = await makeTree(ctx);
   const county = await loginAsFrom(ctx, 'org_admin', tree.countyA);
-  const rows = 700; // two chunks of the apply: the pause comes after the first one was written
+  const rows = 700; // the pause comes after the first chunk was written, before the commit
   const csv = ['所在团支部,姓名,身份证号,入团日期'];
   for (let i = 0; i < rows; i++) {
     csv.push(
@@ -239,11 +239,11 @@ test('while an import holds its apply transaction open, /healthz and the member 
       },
     );
     assert.equal(response.statusCode, 202, response.body);
-    assert.equal(await pausedAt, 500);
+    assert.ok((await pausedAt) > 0, 'paused inside the apply transaction, rows written');
     // Both answer while the transaction is open (were they to wait for it, this test would never end).
     const health = await ctx.app.inject({ method: 'GET', url: '/healthz' });
     assert.equal(health.statusCode, 200);
-    assert.equal(await memberTotal(), 0, 'the first chunk is not committed: nobody sees it');
+    assert.equal(await memberTotal(), 0, 'rows written but not committed: nobody sees them');
     resume();
     const job = await waitForJob(county, response.json<{ jobId: number }>().jobId);
     assert.equal(job.status, 'done', JSON.stringify(job));
