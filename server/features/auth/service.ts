@@ -129,6 +129,9 @@ export async function logout(db: Db, actor: Actor): Promise<void> {
   });
 }
 
+/** Sessions whose last_seen_at is being written now (see resolveSession). */
+const touching = new Set<string>();
+
 /** Resolves a session cookie to an actor, enforcing idle and absolute timeouts. */
 export async function resolveSession(input: {
   db: Db;
@@ -145,8 +148,16 @@ export async function resolveSession(input: {
     await deleteSession(input.db, tokenHash);
     return null;
   }
-  // Touch at most once a minute: an idle timeout needs minute precision, not a write per request.
-  if (Date.parse(row.last_seen_at) < now - 60_000) await touchSession(input.db, tokenHash, new Date(now).toISOString());
+  // Touch at most once a minute: an idle timeout needs minute precision, not a write per request. The touch is not
+  // awaited: on SQLite a write waits for any open write transaction (an import applying two million rows), and a
+  // read-only request must not wait with it. One touch per session is in flight at a time; a failed touch is
+  // retried by the next request (until then the session can only look idler than it is, never less).
+  if (Date.parse(row.last_seen_at) < now - 60_000 && !touching.has(tokenHash)) {
+    touching.add(tokenHash);
+    touchSession(input.db, tokenHash, new Date(now).toISOString())
+      .catch(() => undefined)
+      .finally(() => touching.delete(tokenHash));
+  }
   return {
     userId: row.user_id,
     username: row.username,
