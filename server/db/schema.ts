@@ -113,6 +113,9 @@ export type MembersTable = {
 
 export type MemberCountsTable = { org_id: number; membership_status: MembershipStatus; count: number };
 
+/** Members per status in an org's whole subtree (the org itself included), kept with member_counts. */
+export type MemberRollupsTable = MemberCountsTable;
+
 export type MemberEventsTable = {
   id: Generated<number>;
   member_id: number;
@@ -553,6 +556,7 @@ export type Database = {
   org_moves: OrgMovesTable;
   members: MembersTable;
   member_counts: MemberCountsTable;
+  member_rollups: MemberRollupsTable;
   member_events: MemberEventsTable;
   guardian_consents: GuardianConsentsTable;
   applicants: ApplicantsTable;

@@ -410,6 +410,6 @@ export async function memberTimeline(db: Db, actor: Actor, id: number) {
 
 export async function orgMemberStats(db: Db, actor: Actor, orgId: number) {
   const org = await loadVisibleOrg(db, actor, orgId);
-  const byStatus = await subtreeMemberCounts(db, org.path);
+  const byStatus = await subtreeMemberCounts(db, org.id);
   return { orgId: org.id, byStatus, total: Object.values(byStatus).reduce((a, b) => a + b, 0) };
 }

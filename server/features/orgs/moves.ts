@@ -1,10 +1,11 @@
 import type { MoveItem } from '../../../common/orgs.js';
 import type { Db, Executor } from '../../db/schema.js';
-import { isInSubtree, nowIso } from '../../db/tree.js';
+import { isInSubtree, nowIso, parentPath } from '../../db/tree.js';
 import { actorCan, actorSees, type Actor } from '../../http/actor.js';
 import { AppError, notFound } from '../../http/errors.js';
 import { canDecideMove, canHaveChildren, isStrictlyInside, levelFitsParent } from './policy.js';
 import { refreshSubtree } from '../campaigns/engine.js';
+import { moveMemberRollups } from '../members/counts.js';
 import {
   findMove,
   findOrg,
@@ -118,6 +119,7 @@ export async function approveMove(db: Db, actor: Actor, id: number) {
     }
     // The tree may have changed since the request: check again before moving anything.
     assertValidTarget(org, to);
+    await moveMemberRollups(trx, { orgId: org.id, oldParentPath: parentPath(org.path) ?? '', newParentPath: to.path });
     await moveSubtree(trx, org, to, at);
     // The moved orgs leave their old ancestors' roll-ups and join their new ones.
     await refreshSubtree(trx, (await findOrg(trx, org.id))!.path);
