@@ -1,19 +1,21 @@
 import { sql, type RawBuilder } from 'kysely';
+import { chinaToday } from '../common/dates.js';
 import type { Db } from '../server/db/schema.js';
 import { pathIds, subtreeRange } from '../server/db/tree.js';
+import { scopedCounty, type Fixtures } from './fixtures.js';
+import type { LedgerFixtures } from './ledger-bench.js';
 import { percentile } from './lib.js';
 
 // Floors of the HTTP reads and of the campaign recompute: the minimal SQL that returns the same figures from
 // the same tables and orgs, timed in the benchmark's process on its own connection (no HTTP, no session, no
 // validation, no presentation). Each call is one page's worth of queries, in sequence, as one request makes them.
 
+export type LatencyRun = { p50: number; p95: number; p99: number; max: number };
+
 export type SqlCall = () => Promise<unknown>;
 
 /** Latency percentiles of `count` calls, cycling through `calls`, one at a time. */
-export async function timeCalls(
-  calls: readonly SqlCall[],
-  count: number,
-): Promise<{ p50: number; p95: number; p99: number; max: number }> {
+export async function timeCalls(calls: readonly SqlCall[], count: number): Promise<LatencyRun> {
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
     const started = performance.now();
@@ -102,5 +104,30 @@ export function recomputeFloor(db: Db, input: { campaignId: number; rootPath: st
       db,
     );
     await sql`select org_id, planned from campaign_plans where campaign_id = ${input.campaignId}`.execute(db);
+  };
+}
+
+/** The floors of the HTTP reads that have one, by workload name, over the same orgs and terms. */
+export async function readFloorCalls(
+  db: Db,
+  input: { fixtures: Fixtures; ledger: LedgerFixtures },
+): Promise<Record<string, SqlCall[]>> {
+  const { fixtures, ledger } = input;
+  const pathOf = async (statCode: string) =>
+    (await db.selectFrom('orgs').select('path').where('stat_code', '=', statCode).executeTakeFirstOrThrow()).path;
+  const provincePath = await pathOf(ledger.province.statCode);
+  const countyPath = await pathOf(scopedCounty.statCode);
+  const indicatorIds = (
+    await db.selectFrom('indicators').select('id').where('campaign_id', '=', ledger.campaignId).execute()
+  ).map((i) => i.id);
+  const today = chinaToday();
+  return {
+    'dashboard, province': [dashboardFloor(db, { orgId: ledger.province.id, indicatorIds, today })],
+    'dashboard, city': [dashboardFloor(db, { orgId: ledger.city.id, indicatorIds, today })],
+    'dashboard, county': [dashboardFloor(db, { orgId: ledger.county.id, indicatorIds, today })],
+    'city children': fixtures.cities.map((id) => childrenFloor(db, id)),
+    'county children': fixtures.counties.map((id) => childrenFloor(db, id)),
+    'search, province admin': fixtures.provinceQueries.map((q) => searchFloor(db, q, provincePath)),
+    [`search, ${scopedCounty.name} admin`]: fixtures.countyQueries.map((q) => searchFloor(db, q, countyPath)),
   };
 }

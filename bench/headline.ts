@@ -102,8 +102,8 @@ export function headlineFigures(db: Dialect, r: TargetResult): Figure[] {
   ];
   for (const [workload, label, keys] of sqlReads) {
     const row = r.workloads.find((w) => w.workload === workload && w.concurrency === 1);
-    const floor = r.inProcess.readFloors[workload];
-    if (!row || !floor) continue;
+    if (!row || row.floor.length === 0) continue;
+    const floor = row.floor;
     for (const key of keys) {
       add({
         name: `${label}, ${key} (c=1)`,

@@ -1,34 +1,25 @@
-import { chinaToday } from '../common/dates.js';
 import { recomputeCampaign } from '../server/features/campaigns/engine.js';
 import { openMigratedDatabase } from '../server/runtime.js';
 import { postgresBulkFloor, sqliteBulkFloor, type BulkFloor } from './bulk-floor.js';
-import { scopedCounty, type Fixtures } from './fixtures.js';
-import { childrenFloor, dashboardFloor, recomputeFloor, searchFloor, timeCalls, type SqlCall } from './floors.js';
+import { recomputeFloor } from './floors.js';
 import type { LedgerFixtures } from './ledger-bench.js';
 import type { Target } from './lib.js';
 
 // What is measured in the benchmark's own process before the server starts, on a connection of its own: the
-// whole-province recompute of the campaign and its floor, the floors of the HTTP reads (minimal SQL), and the
-// floor of the member import (the database's bulk loader). The server is not running, so nothing competes.
-
-export type LatencyRun = { p50: number; p95: number; p99: number; max: number };
+// whole-province recompute of the campaign and its floor, and the floor of the member import (the database's
+// bulk loader). The server is not running, so nothing competes with them but the machine's other work.
 
 export type InProcessResult = {
   recompute: { seconds: number[]; floorSeconds: number[] };
-  /** Per workload name of the HTTP reads: one entry per run. */
-  readFloors: Record<string, LatencyRun[]>;
   bulk: BulkFloor | null;
 };
 
 export async function measureInProcess(
   target: Target,
   input: {
-    fixtures: Fixtures;
     ledger: LedgerFixtures;
     memberCsv: { path: string; rows: number } | null;
     runs: number;
-    requests: number;
-    warmup: number;
     log: (line: string) => void;
   },
 ): Promise<InProcessResult> {
@@ -39,51 +30,35 @@ export async function measureInProcess(
     const campaignId = input.ledger.campaignId;
     const indicators = await db
       .selectFrom('indicators')
-      .select(['id', 'min_contacts'])
+      .select('min_contacts')
       .where('campaign_id', '=', campaignId)
       .execute();
-    const pathOf = async (statCode: string) =>
-      (await db.selectFrom('orgs').select('path').where('stat_code', '=', statCode).executeTakeFirstOrThrow()).path;
-    const provincePath = await pathOf(input.ledger.province.statCode);
+    const { path: rootPath } = await db
+      .selectFrom('orgs')
+      .select('path')
+      .where('id', '=', input.ledger.province.id)
+      .executeTakeFirstOrThrow();
 
-    log(`recomputing the campaign ${runs} times, then its floor …`);
+    // Recompute and floor in turn, so that each pair sees the same machine.
+    log(`recomputing the campaign ${runs} times, each beside its floor …`);
+    const floor = recomputeFloor(db, {
+      campaignId,
+      rootPath,
+      minContacts: Math.max(...indicators.map((i) => i.min_contacts ?? 0)),
+    });
     const seconds: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const started = performance.now();
-      await db.transaction().execute((trx) => recomputeCampaign(trx, campaignId));
-      seconds.push((performance.now() - started) / 1000);
-    }
-    const minContacts = Math.max(...indicators.map((i) => i.min_contacts ?? 0));
-    const floor = recomputeFloor(db, { campaignId, rootPath: provincePath, minContacts });
     const floorSeconds: number[] = [];
-    for (let i = 0; i < runs; i++) {
+    const time = async (work: () => Promise<unknown>) => {
       const started = performance.now();
-      await floor();
-      floorSeconds.push((performance.now() - started) / 1000);
-    }
-    log(
-      `  recompute ${seconds.map((s) => s.toFixed(2)).join(', ')} s; floor ${floorSeconds.map((s) => s.toFixed(2)).join(', ')} s`,
-    );
-
-    const today = chinaToday();
-    const indicatorIds = indicators.map((i) => i.id);
-    const countyPath = await pathOf(scopedCounty.statCode);
-    const readCalls: Record<string, SqlCall[]> = {
-      'dashboard, province': [dashboardFloor(db, { orgId: input.ledger.province.id, indicatorIds, today })],
-      'dashboard, city': [dashboardFloor(db, { orgId: input.ledger.city.id, indicatorIds, today })],
-      'dashboard, county': [dashboardFloor(db, { orgId: input.ledger.county.id, indicatorIds, today })],
-      'city children': input.fixtures.cities.map((id) => childrenFloor(db, id)),
-      'county children': input.fixtures.counties.map((id) => childrenFloor(db, id)),
-      'search, province admin': input.fixtures.provinceQueries.map((q) => searchFloor(db, q, provincePath)),
-      [`search, ${scopedCounty.name} admin`]: input.fixtures.countyQueries.map((q) => searchFloor(db, q, countyPath)),
+      await work();
+      return (performance.now() - started) / 1000;
     };
-    log(`timing the minimal SQL of ${Object.keys(readCalls).length} reads …`);
-    const readFloors: Record<string, LatencyRun[]> = {};
-    for (const [name, calls] of Object.entries(readCalls)) {
-      await timeCalls(calls, input.warmup);
-      readFloors[name] = [];
-      for (let i = 0; i < runs; i++) readFloors[name].push(await timeCalls(calls, input.requests));
+    for (let i = 0; i < runs; i++) {
+      seconds.push(await time(() => db.transaction().execute((trx) => recomputeCampaign(trx, campaignId))));
+      floorSeconds.push(await time(floor));
     }
+    const list = (values: number[]) => values.map((s) => s.toFixed(3)).join(', ');
+    log(`  recompute ${list(seconds)} s; floor ${list(floorSeconds)} s`);
 
     let bulk: BulkFloor | null = null;
     if (input.memberCsv) {
@@ -95,7 +70,7 @@ export async function measureInProcess(
           : await postgresBulkFloor({ ...csv, url: target.databaseUrl });
       log(`  ${bulk.tool}: ${bulk.rowsPerSecond.map((r) => r.toLocaleString('en-US')).join(', ')} rows/s`);
     }
-    return { recompute: { seconds, floorSeconds }, readFloors, bulk };
+    return { recompute: { seconds, floorSeconds }, bulk };
   } finally {
     await handle.close();
   }

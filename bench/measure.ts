@@ -1,4 +1,6 @@
+import { openMigratedDatabase } from '../server/runtime.js';
 import { scopedCounty, searchRoute, treeWorkloads } from './fixtures.js';
+import { readFloorCalls, timeCalls, type LatencyRun, type SqlCall } from './floors.js';
 import { measureInProcess } from './in-process.js';
 import { idleHealth, ledgerWorkloads, measureImport, type HealthFigures, type ImportFigures } from './ledger-bench.js';
 import {
@@ -46,8 +48,11 @@ export type Settings = {
 };
 
 export type QueryFigure = { q: string; hits: number; p50: number; p95: number };
-/** A read at one concurrency: the median of its runs' figures, and the runs. */
-export type Row = Stats & { route: string; urls: number; avgItems: number | null; runs: Stats[] };
+/**
+ * A read at one concurrency: the median of its runs' figures, and the runs; at concurrency 1, the runs of its
+ * floor (the minimal SQL, in-process), each right after the HTTP run of the same index.
+ */
+export type Row = Stats & { route: string; urls: number; avgItems: number | null; runs: Stats[]; floor: LatencyRun[] };
 
 export async function benchTarget(target: Target, s: Settings, log: (line: string) => void) {
   const phases: Record<string, number> = {};
@@ -73,15 +78,7 @@ export async function benchTarget(target: Target, s: Settings, log: (line: strin
   );
   const { fixtures, ledgerFixtures, importFile, memberFile, memberXlsxFiles, memberFixtures } = prepared;
   const inProcess = await phase('in-process figures', () =>
-    measureInProcess(target, {
-      fixtures,
-      ledger: ledgerFixtures,
-      memberCsv: memberFile,
-      runs: s.runs,
-      requests: s.requests,
-      warmup: s.warmup,
-      log,
-    }),
+    measureInProcess(target, { ledger: ledgerFixtures, memberCsv: memberFile, runs: s.runs, log }),
   );
 
   // The upload limit is raised to the files' size: the benchmark measures the import, not the limit.
@@ -109,7 +106,16 @@ export async function benchTarget(target: Target, s: Settings, log: (line: strin
       ...treeWorkloads(fixtures, { province: cookies.province, county: cookies.searchCounty }),
       ...ledgerReads,
     ];
-    reads = await phase('tree and campaign reads', () => runWorkloads(server.base, workloads, s, log));
+    reads = await phase('tree and campaign reads', async () => {
+      // The floors' own connection, open while the server idles between requests.
+      const floorDb = await openMigratedDatabase(target);
+      try {
+        const floors = await readFloorCalls(floorDb.db, { fixtures, ledger: ledgerFixtures });
+        return await runWorkloads(server.base, workloads, floors, s, log);
+      } finally {
+        await floorDb.close();
+      }
+    });
     log(`uploading ${importFile.rows.toLocaleString('en-US')} contact rows (${importFile.bytes} bytes) …`);
     const importAs = async () => loginSession(server.base, benchUsers.province, benchPassword);
     const importInput = { base: server.base, pid: server.pid, orgId: ledgerFixtures.province.id, log };
@@ -222,6 +228,7 @@ export type TargetResult = Awaited<ReturnType<typeof benchTarget>>;
 async function runWorkloads(
   base: string,
   workloads: readonly Workload[],
+  floors: Record<string, SqlCall[]>,
   s: Settings,
   log: (line: string) => void,
 ): Promise<{ stats: Row[]; queries: Record<string, QueryFigure[]> }> {
@@ -241,13 +248,17 @@ async function runWorkloads(
     const avgItems = sizes.length ? Math.round((sizes.reduce((a, b) => a + b, 0) / sizes.length) * 10) / 10 : null;
     for (const concurrency of s.concurrency) {
       const input = { base, cookie: w.cookie, urls: w.urls, concurrency };
+      const floorCalls = concurrency === 1 ? floors[w.name] : undefined;
       await load({ ...input, count: s.warmup });
+      if (floorCalls) await timeCalls(floorCalls, s.warmup);
       const runs: Stats[] = [];
+      const floor: LatencyRun[] = [];
       const byUrl = new Map<string, number[]>();
       for (let i = 0; i < s.runs; i++) {
         const run = await load({ ...input, count: s.requests });
         runs.push(summarize(w.name, concurrency, run));
         for (const [url, samples] of run.byUrl) byUrl.set(url, [...(byUrl.get(url) ?? []), ...samples]);
+        if (floorCalls) floor.push(await timeCalls(floorCalls, s.requests));
       }
       const mid = (key: keyof Omit<Stats, 'workload'>) => median(runs.map((r) => r[key]));
       const row: Row = {
@@ -264,6 +275,7 @@ async function runWorkloads(
         urls: w.urls.length,
         avgItems,
         runs,
+        floor,
       };
       stats.push(row);
       log(`  ${row.workload}, ${row.route}  c=${concurrency}  p50 ${row.p50} ms  p95 ${row.p95} ms  ${row.rps} req/s`);
