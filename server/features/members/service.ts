@@ -36,12 +36,14 @@ import {
   pendingCounts,
   updateMember,
   type BirthRange,
+  type MemberListRow,
   type MemberWithOrg,
 } from './repo.js';
 
 export type MemberDeps = { db: Db; keyring: Keyring };
 
-export function presentMember(row: MemberWithOrg, today = chinaToday()) {
+/** `noticeEnd`: the last age-out date flagged as due on `today` (a list computes it once for all its rows). */
+export function presentMember(row: MemberListRow, today = chinaToday(), noticeEnd = addDays(today, ageOutNoticeDays)) {
   const ageOutOn = ageOutDate(row.birth_date);
   return {
     id: row.id,
@@ -59,7 +61,7 @@ export function presentMember(row: MemberWithOrg, today = chinaToday()) {
     phoneMasked: row.phone_masked,
     isMobile: row.is_mobile === 1,
     ageOutOn,
-    ageOutDue: row.membership_status === 'normal' && ageOutOn <= addDays(today, ageOutNoticeDays),
+    ageOutDue: row.membership_status === 'normal' && ageOutOn <= noticeEnd,
   };
 }
 
@@ -291,7 +293,8 @@ export async function listMembersInScope(
     mobile: input.mobile,
     ...pageWindow(input),
   });
-  return { items: rows.map((row) => presentMember(row, today)), total };
+  const noticeEnd = addDays(today, ageOutNoticeDays);
+  return { items: rows.map((row) => presentMember(row, today, noticeEnd)), total };
 }
 
 export async function updateMemberProfile(
