@@ -1,5 +1,6 @@
 import type { CannonRun } from './cannon.js';
 import { figure, type Better, type Figure } from './figures.js';
+import type { ImportFigures } from './ledger-bench.js';
 import type { Dialect } from './lib.js';
 import type { TargetResult } from './measure.js';
 
@@ -30,13 +31,18 @@ export function headlineFigures(db: Dialect, r: TargetResult): Figure[] {
       }),
     );
 
+  // An import that did not finish still has a rate (rows over the time it ran): its name says so.
+  const failed = (imports: ImportFigures[]) => {
+    const bad = imports.filter((i) => i.status !== 'done');
+    return bad.length === 0 ? '' : ` (${bad.length} ${bad[0].status}: ${bad[0].error ?? ''})`;
+  };
   const bulk = r.inProcess.bulk;
   const bulkIs = bulk ? `${bulk.tool}, same CSV` : 'no bulk load';
   const rssIs = 'server RSS before';
   if (r.memberImport) {
     const m = r.memberImport;
     add({
-      name: `member import, CSV ${m.rows.toLocaleString('en-US')} rows`,
+      name: `member import, CSV ${m.rows.toLocaleString('en-US')} rows${failed([m])}`,
       unit: 'rows/s',
       better: 'higher',
       values: [m.rowsPerSecond],
@@ -58,7 +64,7 @@ export function headlineFigures(db: Dialect, r: TargetResult): Figure[] {
   if (r.xlsxImports.length > 0) {
     const x = r.xlsxImports;
     add({
-      name: `member import, xlsx ${x[0].rows.toLocaleString('en-US')} rows`,
+      name: `member import, xlsx ${x[0].rows.toLocaleString('en-US')} rows${failed(x)}`,
       unit: 'rows/s',
       better: 'higher',
       values: x.map((i) => i.rowsPerSecond),
