@@ -14,6 +14,7 @@ import { makeXlsx } from '../../../test/spreadsheet-fixtures.js';
 import { createJobRunner } from '../../jobs/runner.js';
 import { underageMessage } from './members-import.js';
 import { importTestHooks } from './run.js';
+import { memberBatchRows } from './members-reader.js';
 import { importJobHandler, importJobKind } from './service.js';
 
 // Member imports through the API: a good sheet (xlsx and CSV), idempotent re-runs, every kind of bad row with its
@@ -353,9 +354,91 @@ test("a dry run's preview lists the people another org holds, wherever they are 
   assert.equal(result(job).preview.length, 51, 'the first 50 rows, then the duplicates after them');
 });
 
+test('a large sheet is read in a worker thread: rows in order, repeats found across its batches', async () => {
+  importTestHooks.memberThread = 'worker';
+  try {
+    const rows = memberBatchRows * 2 + 300; // three batches from the worker
+    const ids = Array.from({ length: rows }, (_, i) => idNumber(addDays('1998-01-01', i % 3000)));
+    const line = (i: number, id = ids[i], memberNo = '') => `甲一中学团支部,批量${i},${id},,,${memberNo},2016-05-04`;
+    const good = ['所在团支部,姓名,身份证号,性别,出生日期,团员编号,入团日期'];
+    for (let i = 0; i < rows; i++) good.push(line(i, ids[i], i === 7 ? '201600000077' : ''));
+    // The same file with a person repeated in a later batch and a member number used twice.
+    const repeats = [...good];
+    repeats[memberBatchRows + 50] = line(memberBatchRows + 49, ids[3]); // sheet row memberBatchRows + 51
+    repeats[rows - 1] = line(rows - 2, ids[rows - 2], '201600000077'); // sheet row `rows`: row 9's member number
+    const before = await counts();
+    const refused = await importFile(county, members, {
+      name: '团员.csv',
+      content: Buffer.from(repeats.join('\r\n'), 'utf8'),
+    });
+    assert.equal(refused.status, 'failed');
+    assert.deepEqual(result(refused).errors, [
+      `第 ${memberBatchRows + 51} 行：身份证号与第 5 行相同：同一人只能登记一次`,
+      `第 ${rows} 行：团员编号与第 9 行相同`,
+    ]);
+    assert.deepEqual(await counts(), before, 'nothing is written');
+
+    const job = await importFile(county, members, {
+      name: '团员.csv',
+      content: Buffer.from(good.join('\r\n'), 'utf8'),
+    });
+    assert.equal(job.status, 'done', JSON.stringify(job));
+    assert.deepEqual(result(job).counts, { rows, create: rows, update: 0, unchanged: 0, errors: 0 });
+    assert.deepEqual(
+      result(job)
+        .preview.slice(0, 3)
+        .map((p) => [p.row, p.action, p.values.fullName]),
+      [
+        [2, 'create', '批量0'],
+        [3, 'create', '批量1'],
+        [4, 'create', '批量2'],
+      ],
+    );
+    const created = await ctx.db
+      .selectFrom('members')
+      .select('full_name')
+      .where('full_name', 'like', '批量%')
+      .orderBy('id')
+      .execute();
+    assert.deepEqual(
+      created.map((m) => m.full_name),
+      Array.from({ length: rows }, (_, i) => `批量${i}`),
+      'members are created in the order of the sheet',
+    );
+    const after = await counts();
+    assert.equal(after.member_events - before.member_events, rows, 'one created event per member');
+  } finally {
+    importTestHooks.memberThread = undefined;
+  }
+});
+
+test('when the worker thread fails, the job fails with a message for people and nothing is written', async () => {
+  importTestHooks.memberThread = 'worker';
+  importTestHooks.memberWorkerFailAfter = 1;
+  try {
+    const lines = ['所在团支部,姓名,身份证号,入团日期'];
+    for (let i = 0; i < memberBatchRows + 10; i++) {
+      lines.push(`甲一中学团支部,失败${i},${idNumber(addDays('1997-01-01', i))},2016-05-04`);
+    }
+    const before = await counts();
+    const job = await importFile(county, members, { name: '团员.csv', content: Buffer.from(lines.join('\r\n')) });
+    assert.equal(job.status, 'failed');
+    assert.match(job.error ?? '', /任务执行出错/);
+    assert.deepEqual(await counts(), before, 'the first batch was written, then rolled back');
+    // A file that is no member table fails in the worker with the table's own message.
+    importTestHooks.memberWorkerFailAfter = undefined;
+    const notTable = await importFile(county, members, { name: '团员.csv', content: Buffer.from('甲,乙\r\n1,2\r\n') });
+    assert.equal(notTable.status, 'failed');
+    assert.match(notTable.error ?? '', /未找到导入表/);
+  } finally {
+    importTestHooks.memberThread = undefined;
+    importTestHooks.memberWorkerFailAfter = undefined;
+  }
+});
+
 // Last in the file: it stops the app's job runner, as a dying process would, and finishes with a runner of its own.
 test('a crash half-way through the apply leaves nothing behind, and the re-claimed job completes', async () => {
-  const rows = 700; // more than one chunk of 500: the crash comes after a chunk was written inside the transaction
+  const rows = 700; // more than one batch of 500: the crash comes after a batch was written inside the transaction
   const file = await makeXlsx((wb) => {
     const ws = wb.addWorksheet('Sheet1');
     ws.addRow(header);

@@ -40,7 +40,8 @@ export type MemberReader = MemberSheet & {
 
 /** Files from this size are read in a worker thread (about 6,000 rows of CSV). */
 const workerFromBytes = 1024 * 1024;
-const workerBatchRows = 1000;
+/** Rows per batch from the worker thread (exported for tests: a repeat in a later batch). */
+export const memberBatchRows = 1000;
 const threadBatchRows = 500;
 
 export async function openMemberReader(input: {
@@ -72,7 +73,7 @@ export async function openMemberReader(input: {
     root: input.orgs.root,
     today: input.today,
     keys: input.keyring.material(),
-    batchRows: workerBatchRows,
+    batchRows: memberBatchRows,
     inFlight: 2,
     failAfterBatches: importTestHooks.memberWorkerFailAfter,
   });

@@ -16,12 +16,12 @@ import {
   preview,
   refreshStatistics,
   storeErrorReport,
-  withLargerSqliteCache,
   type ImportJobInput,
   type ImportRunDeps,
   type StoredImportResult,
 } from './run.js';
 import { openSpool, spoolDir, type Spool } from './spool.js';
+import { withSqliteBulkWrite } from './sqlite-bulk.js';
 import { importTestHooks } from './test-hooks.js';
 
 // A member import in one pass. The sheet is read, checked and encrypted in batches (members-reader.ts, a worker
@@ -32,8 +32,13 @@ import { importTestHooks } from './test-hooks.js';
 // what it found (a real run would have done exactly that). Rows with errors, and what the preview shows of the
 // first rows, go to the spool on disk, so memory does not grow with the file.
 
-/** Rows written between two turns of the event loop (about 15 ms of SQLite work). */
-const sliceRows = 500;
+/**
+ * Rows written between two turns of the event loop: as many as take about `sliceMs` (SQLite writes on this
+ * thread), halved after a slow slice and doubled after a quick one, within 50–2,000.
+ */
+const sliceMs = 20;
+/** The write-ahead log is synced in the background every so many rows (sqlite-bulk.ts). */
+const flushRows = 100_000;
 
 /** Thrown inside the transaction to roll it back once everything has been classified. */
 class RollBack extends Error {}
@@ -45,6 +50,8 @@ type Tally = {
   counts: Record<'create' | 'update' | 'unchanged', number>;
   /** The action of each previewed row (the first rows of the file). */
   early: Map<number, RowAction>;
+  /** Rows per slice (see sliceMs). */
+  slice: number;
 };
 
 export async function runMemberImport(
@@ -69,6 +76,7 @@ export async function runMemberImport(
     duplicates: 0,
     counts: { create: 0, update: 0, unchanged: 0 },
     early: new Map(),
+    slice: 250,
   };
   const base = {
     kind: input.kind,
@@ -86,16 +94,21 @@ export async function runMemberImport(
     errorReport: tally.errors > 0,
   });
   try {
-    const committed = await withLargerSqliteCache(deps.db, () =>
+    const committed = await withSqliteBulkWrite(deps.db, deps.sqliteWriter ?? null, (bulk) =>
       deps.db
         .transaction()
         .execute(async (trx) => {
           const writer = memberWriter(trx, deps.sqliteWriter ?? null, state);
+          let flushed = 0;
           for await (const batch of reader.batches) {
             await writeBatch(batch, (rows, records) => writer.apply(rows, records), spool, tally);
             if (!input.dryRun) await importTestHooks.afterChunkWritten?.(tally.rows);
             job.progress(batch.read, null);
             if (job.signal.aborted) throw new Error('import stopped');
+            if (tally.rows - flushed >= flushRows) {
+              flushed = tally.rows;
+              await bulk.flush();
+            }
           }
           if (tally.rows === 0) throw new JobFailure('表中没有数据行：请在表头下方逐行填写后再上传');
           if (input.dryRun || tally.errors > 0) throw new RollBack();
@@ -109,6 +122,7 @@ export async function runMemberImport(
             details: { kind: input.kind, ...done.counts, duplicates: tally.duplicates },
           });
           await job.complete(trx, done);
+          await bulk.flush();
           return done;
         })
         .catch((error: unknown) => {
@@ -165,9 +179,16 @@ async function writeBatch(
   );
   tally.rows += batch.invalid.length;
   tally.errors += batch.invalid.length;
-  for (let start = 0; start < batch.rows.length; start += sliceRows) {
-    const rows = batch.rows.slice(start, start + sliceRows);
-    const outcomes = await write(rows, batch.records.slice(start, start + sliceRows));
+  for (let start = 0; start < batch.rows.length;) {
+    const rows = batch.rows.slice(start, start + tally.slice);
+    const started = performance.now();
+    const outcomes = await write(rows, batch.records.slice(start, start + rows.length));
+    const took = performance.now() - started;
+    tally.slice = Math.min(
+      2000,
+      Math.max(50, took > sliceMs ? tally.slice >> 1 : took < sliceMs / 2 ? tally.slice * 2 : tally.slice),
+    );
+    start += rows.length;
     const spooled: Parameters<Spool['add']>[0][number][] = [];
     outcomes.forEach((outcome, i) => {
       const row = rows[i];
