@@ -22,6 +22,10 @@ export async function startBareServer(
   );
   const child = fork(import.meta.filename, [file], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If the benchmark dies (an uncaught error skips every finally), the bare server must not outlive it.
+  const killOnExit = () => child.kill();
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   try {
     const port = await new Promise<number>((resolve, reject) => {
       child.once('exit', (code) => reject(new Error(`bare server exited early (code ${code})`)));

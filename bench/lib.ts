@@ -61,6 +61,10 @@ export function startServer(env: NodeJS.ProcessEnv): Promise<{ base: string; pid
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // If the benchmark dies (an uncaught error skips every finally), the server must not outlive it.
+  const killOnExit = () => child.kill();
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`benchmark server exited early (code ${code})`)));
     child.once('message', (message) => {
