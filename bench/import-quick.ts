@@ -112,7 +112,7 @@ const target = await createTarget(dialect, arg('pg', 'postgres://tuanjian:tuanji
 const memory = () => {
   const status = fs.readFileSync('/proc/self/status', 'utf8');
   const mib = (field: string) => Math.round(Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]) / 1024);
-  return { rss: mib('VmRSS'), peak: mib('VmHWM') };
+  return { rss: mib('VmRSS'), peak: mib('VmHWM'), heap: Math.round(process.memoryUsage().heapUsed / 2 ** 20) };
 };
 
 /** GET over node:http, without fetch's 300-second header timeout: a long wait is the figure. */
@@ -276,7 +276,7 @@ try {
         (kind === 'contacts' ? ` cadres+${result?.cadresCreated ?? 0}` : '') +
         ` in ${(ms / 1000).toFixed(1)} s (upload ${(uploadMs / 1000).toFixed(1)} s) = ${Math.round(rows / (ms / 1000))} rows/s` +
         ` (CPU ${cpuSeconds.toFixed(1)} s = ${Math.round(rows / cpuSeconds)} rows per CPU-second);` +
-        ` RSS before ${before.rss} MiB, peak ${memory().peak} MiB;` +
+        ` RSS before ${before.rss} MiB (JS heap ${before.heap} MiB), peak ${memory().peak} MiB;` +
         ` event loop delay p99 ${Math.round(loopDelay.percentile(99) / 1e6)} ms, max ${Math.round(loopDelay.max / 1e6)} ms;` +
         ` /healthz ${healthMs}` +
         `${job.error ? `; ${job.error}` : ''}`,

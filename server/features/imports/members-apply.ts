@@ -193,6 +193,13 @@ function kyselyInsert(db: Executor, state: MemberImportState): Insert {
   const names = [...recordColumns, 'membership_status', 'created_at', 'updated_at'];
   const into = sql.raw(`insert into members (${names.join(', ')}) `);
   const details = JSON.stringify({ source: 'import', jobId: state.jobId });
+  const createdEvent = {
+    at: state.at,
+    kind: 'created',
+    actor_id: state.actor.userId,
+    actor_name: state.actor.username,
+    details,
+  };
   return async (rows, records) => {
     const outcomes: (RowOutcome | null)[] = new Array<RowOutcome | null>(records.length).fill(null);
     for (let start = 0; start < records.length; start += statementRows) {
@@ -216,11 +223,16 @@ function kyselyInsert(db: Executor, state: MemberImportState): Insert {
           sql`(${sql.join(recordColumns.map((c, k) => value(c, r[k])))}, 'normal', ${state.at}, ${state.at})`;
         source = sql`values ${sql.join(part.map(row))}`;
       }
-      const inserted = await sql<{
-        id: number;
-        id_index: string;
-        org_id: number;
-      }>`${into}${source} on conflict do nothing returning id, id_index, org_id`.execute(db);
+      const insert = sql`${into}${source} on conflict do nothing returning id, id_index, org_id`;
+      type Inserted = { id: number; id_index: string; org_id: number };
+      // PostgreSQL writes the 'created' events in the same statement, from what the insert returned.
+      const inserted = postgres
+        ? await sql<Inserted>`with inserted as (${insert}), created as (
+            insert into member_events (member_id, at, kind, org_id, actor_id, actor_name, details)
+            select id, ${state.at}, 'created', org_id, ${state.actor.userId}, ${state.actor.username}, ${details}
+            from inserted order by id)
+          select id, id_index, org_id from inserted`.execute(db)
+        : await sql<Inserted>`${insert}`.execute(db);
       // The first row of the part with each ID number is the one that went in (a repeat within the part conflicts).
       const position = new Map<string, number>();
       part.forEach((r, k) => {
@@ -234,31 +246,28 @@ function kyselyInsert(db: Executor, state: MemberImportState): Insert {
         state.touchedOrgs.add(m.org_id);
         events.push({ member_id: m.id, org_id: m.org_id });
       }
-      await insertRows(
-        db,
-        'member_events',
-        {
-          member_id: 'int',
-          at: 'text',
-          kind: 'text',
-          org_id: 'int',
-          actor_id: 'int',
-          actor_name: 'text',
-          details: 'text',
-        },
-        events.map((e) => ({
-          ...e,
-          at: state.at,
-          kind: 'created',
-          actor_id: state.actor.userId,
-          actor_name: state.actor.username,
-          details,
-        })),
-      );
+      if (!postgres) {
+        await insertRows(
+          db,
+          'member_events',
+          eventTypes,
+          events.map((e) => ({ ...e, ...createdEvent })),
+        );
+      }
     }
     return outcomes;
   };
 }
+
+const eventTypes = {
+  member_id: 'int',
+  at: 'text',
+  kind: 'text',
+  org_id: 'int',
+  actor_id: 'int',
+  actor_name: 'text',
+  details: 'text',
+} as const;
 
 type Held = {
   id: number;
@@ -400,7 +409,7 @@ async function classify(
   await insertRows(
     db,
     'member_events',
-    { member_id: 'int', at: 'text', kind: 'text', org_id: 'int', actor_id: 'int', actor_name: 'text', details: 'text' },
+    eventTypes,
     updatedEvents.map((u) => ({
       member_id: u.member_id,
       at: state.at,
