@@ -43,8 +43,11 @@ async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; 
   };
 }
 
-/** Opens a migrated, empty database of the dialect under test; dropped again after the file's tests. */
-export async function openTestDatabase(): Promise<{
+/**
+ * Opens a migrated, empty database of the dialect under test; dropped again after the file's tests, once what was
+ * pushed onto `stopFirst` (an app using it) has stopped.
+ */
+export async function openTestDatabase(stopFirst: Array<() => Promise<unknown>> = []): Promise<{
   handle: DatabaseHandle;
   dataDir: string;
   databaseUrl: string | null;
@@ -60,6 +63,7 @@ export async function openTestDatabase(): Promise<{
   const handle = openDatabase({ databaseUrl, dataDir });
   await migrateToLatest(handle.db);
   after(async () => {
+    for (const stop of stopFirst) await stop();
     await handle.close();
     await drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -71,7 +75,8 @@ export async function openTestDatabase(): Promise<{
 export const testLogDir = path.resolve('.tmp', 'test-logs');
 
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
-  const { handle, dataDir, databaseUrl } = await openTestDatabase();
+  const stopFirst: Array<() => Promise<unknown>> = [];
+  const { handle, dataDir, databaseUrl } = await openTestDatabase(stopFirst);
   const logs: string[] = [];
   fs.mkdirSync(testLogDir, { recursive: true });
   const logFile = path.join(testLogDir, `${process.pid}.log`);
@@ -89,6 +94,6 @@ export async function createTestContext(env: Record<string, string> = {}): Promi
     ...env,
   });
   const app = await buildApp({ db: handle.db, config, logStream, sqliteWriter: handle.sqliteWriter });
-  after(() => app.close());
+  stopFirst.push(() => app.close());
   return { app, db: handle.db, dialect: handle.dialect, handle, logs, dataDir };
 }

@@ -26,6 +26,22 @@ import {
 
 export type SqliteConnections = { writer: SQLite.Database; reader: SQLite.Database };
 
+/** Upkeep of a database file running apart from its connections (a checkpoint in a worker thread), per writer. */
+const upkeep = new WeakMap<SQLite.Database, Set<Promise<void>>>();
+
+/**
+ * Runs work on the writer's file apart from the connections, not waited for by its caller; closing the database
+ * waits for it, so that nothing touches the file (or recreates its -wal and -shm) after close.
+ */
+export function runUpkeep(writer: SQLite.Database, work: () => Promise<void>): void {
+  const running = upkeep.get(writer) ?? new Set<Promise<void>>();
+  upkeep.set(writer, running);
+  const task: Promise<void> = work()
+    .catch(() => {})
+    .finally(() => running.delete(task));
+  running.add(task);
+}
+
 export class SqliteTwoConnectionDialect implements Dialect {
   constructor(private readonly connections: SqliteConnections) {}
   createDriver(): Driver {
@@ -82,6 +98,7 @@ class SqliteTwoConnectionDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    await Promise.all(upkeep.get(this.connections.writer) ?? []);
     // The reader first: the writer, last to close, checkpoints the write-ahead log into the file.
     this.connections.reader.close();
     this.connections.writer.close();

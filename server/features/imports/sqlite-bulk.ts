@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Db } from '../../db/schema.js';
+import { runUpkeep } from '../../db/sqlite-driver.js';
 
 // A transaction that writes a million rows into SQLite, without stopping the event loop at its end. better-sqlite3
 // is synchronous, so whatever SQLite does inside a statement or the COMMIT holds the loop:
@@ -52,14 +53,12 @@ export async function withSqliteBulkWrite<T>(
     });
   } finally {
     await sql.raw(`pragma cache_size = ${Math.trunc(cache)}`).execute(db);
-    // Not waited for: the job is done; this is upkeep of the database file.
-    void checkpointApart(writer.name).then(async () => {
+    // Not waited for: the job is done; this is upkeep of the database file, which closing the database waits for.
+    runUpkeep(writer, async () => {
+      await checkpointApart(writer.name);
       if (--hold.holders > 0) return;
       paused.delete(writer);
-      await sql
-        .raw(`pragma wal_autocheckpoint = ${Math.trunc(hold.saved)}`)
-        .execute(db)
-        .catch(() => {}); // closed meanwhile (shutdown): the setting goes with the connection
+      await sql.raw(`pragma wal_autocheckpoint = ${Math.trunc(hold.saved)}`).execute(db);
     });
   }
 }
