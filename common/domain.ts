@@ -33,6 +33,8 @@ export const permissions = [
   'campaign.manage',
   /** See a full phone or ID number; every use is audited. */
   'personal.reveal',
+  /** Answer a person's requests under PIPL: a copy of everything held about them, erasure; audited. */
+  'personal.rights',
   /** Member registers, the admission pipeline, transfers and reviews (ID numbers and phones masked). */
   'people.read',
   /** Enter and edit members and applicants, request status changes, transfers and corrections. */
@@ -56,6 +58,7 @@ export const grants: Record<Role, readonly Permission[]> = {
     'ledger.write',
     'campaign.manage',
     'personal.reveal',
+    'personal.rights',
     'people.read',
     'people.write',
     'people.approve',
