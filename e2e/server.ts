@@ -9,6 +9,7 @@ import { hashPassword } from '../server/features/auth/passwords.js';
 import { importDivisions } from '../server/features/orgs/import-divisions.js';
 import { accountRow, insertUser } from '../server/features/users/repo.js';
 import { openMigratedDatabase } from '../server/runtime.js';
+import { keepChildLogs } from '../test/log-capture.js';
 
 // The real server, started as a person would start it (`node --import tsx server/main.ts`), on a fresh SQLite
 // data directory holding Shaanxi's league tree down to the townships and a few cadres with known passwords.
@@ -172,6 +173,7 @@ export async function startServer(
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    keepChildLogs(child, 'e2e');
     child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
     // Should the test process die without its after-hooks, the server must not outlive it.

@@ -23,3 +23,6 @@ if [ "${SKIP_BROWSER_TESTS:-}" != "1" ]; then
   mapfile -t e2e < <(find e2e -name '*.test.ts' | sort)
   node --import tsx --test --test-concurrency=1 "${e2e[@]}"
 fi
+
+echo "== log scan: no ID number, phone or password in any log line the suite wrote =="
+node --import tsx test/scan-logs.ts

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { openTestDatabase } from '../test/harness.js';
+import { keepChildLogs } from '../test/log-capture.js';
 
 // The real entry point as an operator runs it: first start, second start, SIGTERM.
 
@@ -25,6 +26,7 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Start
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  keepChildLogs(child, 'main');
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 30_000;

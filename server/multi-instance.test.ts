@@ -13,6 +13,7 @@ import { makeOrg, makeTree, makeUser, testPassword, type TestUser } from '../tes
 import { openTestDatabase } from '../test/harness.js';
 import { multipartBody } from '../test/imports.js';
 import { rollupDifferences } from '../test/rollup-check.js';
+import { keepChildLogs } from '../test/log-capture.js';
 
 // Two instances of the app on one PostgreSQL, as docs/ARCHITECTURE.md allows: two child processes of the real
 // entry point (server/main.ts) on two ports, sharing the database, the data directory (uploaded files) and
@@ -45,6 +46,7 @@ async function startServer(name: string, env: Record<string, string>): Promise<S
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  keepChildLogs(child, 'instance');
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;

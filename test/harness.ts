@@ -7,6 +7,7 @@ import { after } from 'node:test';
 import pg from 'pg';
 import { buildApp, type App } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
+import { testLogDir } from './log-capture.js';
 import { migrateToLatest, openDatabase, type DatabaseHandle, type Dialect } from '../server/db/database.js';
 import type { Db } from '../server/db/schema.js';
 
@@ -70,9 +71,6 @@ export async function openTestDatabase(stopFirst: Array<() => Promise<unknown>> 
   });
   return { handle, dataDir, databaseUrl };
 }
-
-/** Where every test process appends the server's log lines, so a test can prove what never reaches a log. */
-export const testLogDir = path.resolve('.tmp', 'test-logs');
 
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
   const stopFirst: Array<() => Promise<unknown>> = [];
