@@ -1,6 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { auditListQuery, auditListResponse, auditVerifyResponse } from '../../../common/audit.js';
+import {
+  auditListQuery,
+  auditListResponse,
+  auditVerifyResponse,
+  minorsAccessReport,
+  minorsReportQuery,
+} from '../../../common/audit.js';
 import type { Db } from '../../db/schema.js';
+import { requireActor } from '../../http/actor.js';
+import { sendXlsx } from '../../http/download.js';
+import { minorsAccessReport as buildMinorsReport, minorsAccessWorkbook } from './minors-report.js';
 import { listAuditEntries, verifyAuditChain } from './service.js';
 
 const tags = ['audit'];
@@ -28,6 +37,30 @@ export function auditRoutes({ db }: { db: Db }): FastifyPluginAsyncZod {
         config: { permission: 'audit.read' },
       },
       async () => verifyAuditChain(db),
+    );
+
+    app.get(
+      '/api/audit/minors-access',
+      {
+        schema: {
+          tags,
+          summary: '未成年人信息访问年度报告',
+          querystring: minorsReportQuery,
+          response: { 200: minorsAccessReport },
+        },
+        config: { permission: 'audit.read' },
+      },
+      async (request) => buildMinorsReport(db, request.query.year),
+    );
+
+    app.get(
+      '/api/audit/minors-access.xlsx',
+      {
+        schema: { tags, summary: '导出未成年人信息访问年度报告（xlsx）', querystring: minorsReportQuery },
+        config: { permission: 'audit.read' },
+      },
+      async (request, reply) =>
+        sendXlsx(reply, await minorsAccessWorkbook(db, requireActor(request.actor), request.query.year)),
     );
   };
 }

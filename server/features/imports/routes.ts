@@ -1,11 +1,10 @@
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Readable } from 'node:stream';
 import { exportQuery, importAccepted, jobItem, memberExportQuery, templateParams } from '../../../common/imports.js';
 import { idParam } from '../../../common/orgs.js';
 import type { FeatureDeps } from '../../app.js';
 import { readStoredFile } from '../../files/store.js';
 import { requireActor } from '../../http/actor.js';
+import { sendXlsx } from '../../http/download.js';
 import { attachmentDisposition } from '../channels/evidence.js';
 import { exportChannels, exportContacts, type LedgerExport } from './exports.js';
 import { getJob, importJobHandler, importJobKind, loadErrorReport, startImport, xlsxMime } from './service.js';
@@ -14,19 +13,6 @@ import { templateCsv, templateWorkbook } from './templates.js';
 import { receiveSpreadsheet } from './upload.js';
 
 const tags = ['imports'];
-
-/** Sends a spreadsheet being written as a download; a failure half-way ends the download rather than the server. */
-function sendXlsx(reply: FastifyReply, file: { stream: Readable; fileName: string; done: Promise<void> }) {
-  file.done.catch((err: unknown) => {
-    reply.log.error({ err }, 'spreadsheet download failed');
-    file.stream.destroy(err instanceof Error ? err : new Error('spreadsheet failed'));
-  });
-  return reply
-    .type(xlsxMime)
-    .header('content-disposition', attachmentDisposition(file.fileName))
-    .header('cache-control', 'no-store')
-    .send(file.stream);
-}
 
 export function importRoutes(deps: FeatureDeps): FastifyPluginAsyncZod {
   const { db, config, keyring, jobs, sqliteWriter } = deps;

@@ -30,7 +30,7 @@ export type ImportDeps = {
   sqliteWriter?: SQLite.Database | null;
 };
 
-export const xlsxMime = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export { xlsxMime } from '../../http/download.js';
 
 function permissionsFor(kind: ImportJobInput['kind']): readonly Permission[] {
   return importPermissions[kind];
