@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { desktop, launchBrowser, logIn, screenshot, submitLogin, withPage } from './browser.js';
+import { addYears, composeIdNumber } from '../common/id-number.js';
+import { chinaToday } from '../common/dates.js';
+import { apiSession } from './api.js';
 import { startServer, type E2eServer } from './server.js';
 
 describe('audit log', { timeout: 120_000 }, () => {
@@ -66,6 +69,52 @@ describe('audit log', { timeout: 120_000 }, () => {
         await screenshot(page, 'audit-verified-1440');
       },
       options,
+    );
+  });
+
+  test("the audit admin reads the year's report of who accessed minors' records", async () => {
+    const { zhouzhiAdmin, auditor } = server!.users;
+    // A county admin enters a 16-year-old member and reveals her ID number once.
+    const county = await apiSession(server!.url, zhouzhiAdmin!);
+    const branch = await county.post<{ id: number }>('/api/orgs', {
+      parentId: server!.orgs.zhouzhiTownship.id,
+      name: '共青团楼观镇田峪村支部委员会',
+      type: 'branch',
+      level: 'village',
+    });
+    const today = chinaToday();
+    const member = await county.post<{ id: number }>('/api/members', {
+      orgId: branch.id,
+      fullName: '赵小满',
+      idNumber: composeIdNumber('610124', addYears(today, -16), 202),
+      joinedOn: addYears(today, -1),
+    });
+    await county.post(`/api/members/${member.id}/reveal-id`, {});
+
+    await withPage(
+      browser!,
+      'minors-report',
+      async (page) => {
+        await logIn(page, server!.url, auditor!);
+        await page.waitForURL((url) => url.pathname === '/audit');
+        await page.getByTestId('audit-minors-report').click();
+        await page.waitForURL((url) => url.pathname === '/audit/minors-report');
+        const rows = page.getByTestId('minors-rows').locator('.ant-table-row');
+        await rows.first().waitFor();
+        const texts = await rows.allInnerTexts();
+        assert.ok(
+          texts.some((text) => text.includes('查看完整号码') && text.includes('赵**') && text.includes('16')),
+          texts.join('\n'),
+        );
+        assert.ok(
+          texts.every((text) => !text.includes('赵小满')),
+          'names are masked',
+        );
+        assert.match(await page.getByTestId('minors-minors.minors').innerText(), /1\s*人/);
+        await page.getByTestId('minors-months').locator('canvas').first().waitFor();
+        await screenshot(page, 'minors-report-1440');
+      },
+      { viewport: desktop, serverOutput: () => server!.output() },
     );
   });
 });

@@ -8,6 +8,7 @@ import { LoginPage } from '../features/auth/LoginPage.js';
 import { AdmissionPage } from '../features/admission/AdmissionPage.js';
 import { ApprovalsPage } from '../features/approvals/ApprovalsPage.js';
 import { AuditPage } from '../features/audit/AuditPage.js';
+import { MinorsReportPage } from '../features/audit/MinorsReportPage.js';
 import { CampaignDetailPage } from '../features/campaigns/CampaignDetailPage.js';
 import { CampaignListPage } from '../features/campaigns/CampaignListPage.js';
 import { DashboardPage, DashboardRedirect } from '../features/campaigns/DashboardPage.js';
@@ -277,6 +278,14 @@ function AppRoutes() {
           element={
             <RequireAbility permission="audit.read">
               <AuditPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="audit/minors-report"
+          element={
+            <RequireAbility permission="audit.read">
+              <MinorsReportPage />
             </RequireAbility>
           }
         />

@@ -1,5 +1,6 @@
 import { admissionEn } from './admission.en.js';
 import { approvalsEn } from './approvals.en.js';
+import { auditEn } from './audit.en.js';
 import { campaignsEn } from './campaigns.en.js';
 import { ledgerEn } from './ledger.en.js';
 import { peopleEn } from './people.en.js';
@@ -9,6 +10,7 @@ import type { zh } from './zh.js';
 export const en: Record<keyof typeof zh, string> = {
   ...admissionEn,
   ...approvalsEn,
+  ...auditEn,
   ...campaignsEn,
   ...ledgerEn,
   ...peopleEn,

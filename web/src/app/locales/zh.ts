@@ -1,6 +1,7 @@
 // Simplified Chinese, the default language. Every key here must exist in en.ts (the type checker enforces it).
 import { admissionZh } from './admission.zh.js';
 import { approvalsZh } from './approvals.zh.js';
+import { auditZh } from './audit.zh.js';
 import { campaignsZh } from './campaigns.zh.js';
 import { ledgerZh } from './ledger.zh.js';
 import { peopleZh } from './people.zh.js';
@@ -8,6 +9,7 @@ import { peopleZh } from './people.zh.js';
 export const zh = {
   ...admissionZh,
   ...approvalsZh,
+  ...auditZh,
   ...campaignsZh,
   ...ledgerZh,
   ...peopleZh,

@@ -1,4 +1,4 @@
-import { SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
+import { SafetyCertificateOutlined, SearchOutlined, TeamOutlined } from '@ant-design/icons';
 import {
   Alert,
   AutoComplete,
@@ -9,6 +9,7 @@ import {
   Form,
   Input,
   Select,
+  Space,
   Table,
   Tag,
   Typography,
@@ -16,6 +17,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router-dom';
 import type { AuditItem } from '../../../../common/audit.js';
 import { formatDateTime } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
@@ -140,14 +142,21 @@ export function AuditPage() {
         title={t('audit.title')}
         subtitle={t('audit.subtitle')}
         extra={
-          <Button
-            icon={<SafetyCertificateOutlined />}
-            loading={verifying}
-            onClick={() => void runVerify()}
-            data-testid="audit-verify"
-          >
-            {t('audit.verify')}
-          </Button>
+          <Space>
+            <Link to="/audit/minors-report">
+              <Button icon={<TeamOutlined />} data-testid="audit-minors-report">
+                {t('minors.open')}
+              </Button>
+            </Link>
+            <Button
+              icon={<SafetyCertificateOutlined />}
+              loading={verifying}
+              onClick={() => void runVerify()}
+              data-testid="audit-verify"
+            >
+              {t('audit.verify')}
+            </Button>
+          </Space>
         }
       />
       <div className="tj-page-body">

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { AuditItem, auditVerifyResponse } from '../../../../common/audit.js';
-import { api } from '../../app/api.js';
+import type { AuditItem, auditVerifyResponse, MinorsAccessReport } from '../../../../common/audit.js';
+import { api, download } from '../../app/api.js';
 
 export type AuditVerify = z.infer<typeof auditVerifyResponse>;
 export type AuditFilter = {
@@ -17,6 +17,8 @@ export const auditApi = {
   list: (filter: AuditFilter, before?: number) =>
     api.get<{ items: AuditItem[]; nextBefore: number | null }>('/api/audit', { ...filter, before, limit: pageSize }),
   verify: () => api.get<AuditVerify>('/api/audit/verify'),
+  minorsReport: (year: number) => api.get<MinorsAccessReport>('/api/audit/minors-access', { year }),
+  minorsReportXlsx: (year: number) => download('/api/audit/minors-access.xlsx', { year }),
 };
 
 /** Actions the server records today, offered as suggestions; the filter is a prefix, so any text works. */

@@ -1,0 +1,42 @@
+import type { auditZh } from './audit.zh.js';
+
+// The yearly report of who accessed minors' records (English). Merged into en.ts.
+export const auditEn: Record<keyof typeof auditZh, string> = {
+  'minors.open': "Minors' data access report",
+  'minors.title': "Yearly report of access to minors' records",
+  'minors.subtitle':
+    'Who revealed full ID or phone numbers, or entered or changed the records of members and applicants under 18 (age on the day of access), per year',
+  'minors.year': 'Year',
+  'minors.download': 'Export Excel',
+  'minors.accesses': 'Accesses',
+  'minors.reveals': 'Full numbers revealed',
+  'minors.changes': 'Entered or changed',
+  'minors.minors': 'Minors concerned',
+  'minors.actors': 'Users',
+  'minors.exports': 'Register exports',
+  'minors.unit.times': '',
+  'minors.unit.people': '',
+  'minors.byMonth': 'By month',
+  'minors.byActor': 'By user',
+  'minors.detail': 'Latest accesses',
+  'minors.detailHint': 'The latest 500 are shown; export Excel for all of them',
+  'minors.exportList': 'Member register exports (registers include minors; ID and phone numbers masked)',
+  'minors.unknown':
+    '{n} more subjects have been erased since; their age on the day is unknown and they are not counted',
+  'minors.col.time': 'Time',
+  'minors.col.actor': 'User',
+  'minors.col.actorOrg': "User's org",
+  'minors.col.recordOrg': "Record's org",
+  'minors.col.kind': 'Kind',
+  'minors.col.subject': 'Subject',
+  'minors.col.age': 'Age then',
+  'minors.col.result': 'Result',
+  'minors.col.last': 'Last access',
+  'minors.col.scope': 'Scope',
+  'minors.kind.reveal': 'Full number revealed',
+  'minors.kind.change': 'Entered or changed',
+  'minors.subject.member': 'Member',
+  'minors.subject.applicant': 'Applicant',
+  'minors.empty': "No access to minors' records in this year",
+  'minors.month': 'Month {m}',
+};
