@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
+import { registerBackupCommands } from '../backup/commands.js';
 import { loadConfig } from '../config.js';
 import { importDepths, importDivisions, type ImportDepth } from '../features/orgs/import-divisions.js';
 import { openMigratedDatabase } from '../runtime.js';
@@ -16,7 +17,9 @@ const levelNames = {
 
 const program = new Command()
   .name('tuanjian')
-  .description('团建命令行工具：数据库迁移、组织树导入等。配置取自环境变量（DATABASE_URL、TUANJIAN_DATA_DIR）。')
+  .description(
+    '团建命令行工具：数据库迁移、备份与恢复、组织树导入等。配置取自环境变量（DATABASE_URL、TUANJIAN_DATA_DIR）。',
+  )
   .showHelpAfterError();
 
 program
@@ -29,6 +32,8 @@ program
     await handle.close();
     console.log('数据库已是最新结构');
   });
+
+registerBackupCommands(program);
 
 const orgs = program.command('orgs').description('团组织');
 
