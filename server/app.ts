@@ -81,8 +81,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const routeTable: RouteEntry[] = [];
   // Cookies are parsed before the guard reads the session from them.
   await app.register(cookie);
-  registerGuard(app, { db, config, routes: routeTable });
-  registerErrorHandler(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -101,6 +99,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hsts: config.trustProxy,
     referrerPolicy: { policy: 'same-origin' },
   });
+  // After helmet: its onRequest hook sets the headers first, so that a request the guard refuses (401, 403 CSRF)
+  // carries them too.
+  registerGuard(app, { db, config, routes: routeTable });
+  registerErrorHandler(app);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: { info: { title: '团建 Tuanjian API', version: '0.1.0' } },
