@@ -25,6 +25,8 @@ export const permissions = [
   'user.read',
   'user.manage',
   'user.security',
+  /** End another account's sessions (admins within their reach); audited. */
+  'user.sessions',
   'audit.read',
   /** Channels, cadres, contacts (masked), campaigns and dashboards. */
   'ledger.read',
@@ -54,6 +56,7 @@ export const grants: Record<Role, readonly Permission[]> = {
     'user.read',
     'user.manage',
     'user.security',
+    'user.sessions',
     'ledger.read',
     'ledger.write',
     'campaign.manage',
@@ -74,15 +77,27 @@ export const grants: Record<Role, readonly Permission[]> = {
     'org.move',
     'user.read',
     'user.manage',
+    'user.sessions',
     'ledger.read',
     'campaign.manage',
   ],
-  security_admin: ['user.read', 'user.security'],
+  security_admin: ['user.read', 'user.security', 'user.sessions'],
   audit_admin: ['audit.read'],
 };
 
 export function can(role: Role, permission: Permission): boolean {
   return grants[role].includes(permission);
+}
+
+/** Administrators: the three operators and the org admins. */
+export const adminRoles: readonly Role[] = ['org_admin', 'system_admin', 'security_admin', 'audit_admin'];
+
+/**
+ * security.md: a TOTP second factor for admins and for anyone allowed to reveal full ID numbers. Derived from the
+ * grants, so that a role given `personal.reveal` later needs the second factor without anyone remembering to say so.
+ */
+export function requiresSecondFactor(role: Role): boolean {
+  return adminRoles.includes(role) || can(role, 'personal.reveal');
 }
 
 export const moveStatuses = ['pending_old', 'pending_new', 'done', 'rejected', 'cancelled'] as const;

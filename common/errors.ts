@@ -5,6 +5,12 @@ export const errorCodes = [
   'unauthenticated',
   'invalid_credentials',
   'password_change_required',
+  /** The role needs a TOTP second factor and none is enrolled yet. */
+  'totp_enrolment_required',
+  /** A TOTP code that is wrong, or was already used (replay). */
+  'invalid_totp',
+  /** The step between password and code took too long, or was already used: log in again. */
+  'login_expired',
   'forbidden',
   'csrf_failed',
   'conflict',

@@ -12,10 +12,18 @@ export const userItem = z.object({
   disabled: z.boolean(),
   locked: z.boolean(),
   mustChangePassword: z.boolean(),
+  /** A TOTP second factor is enrolled (the secret itself never leaves the server). */
+  totpEnabled: z.boolean(),
   lastLoginAt: z.string().nullable(),
   createdAt: z.string(),
   /** What the actor may do to this account, so the UI hides what the server would refuse. */
-  abilities: z.object({ update: z.boolean(), resetPassword: z.boolean(), unlock: z.boolean() }),
+  abilities: z.object({
+    update: z.boolean(),
+    resetPassword: z.boolean(),
+    unlock: z.boolean(),
+    resetTotp: z.boolean(),
+    endSessions: z.boolean(),
+  }),
 });
 export type UserItem = z.infer<typeof userItem>;
 
@@ -54,3 +62,6 @@ export const updateUserBody = z
 
 /** A generated password is shown once, to the person who created or reset the account. */
 export const userWithPassword = z.object({ user: userItem, initialPassword: z.string() });
+
+/** How many sessions an administrator ended (0 when the account had none). */
+export const endSessionsResponse = z.object({ ended: z.number() });

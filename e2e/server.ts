@@ -137,7 +137,12 @@ function stopChild(child: ChildProcess, timeoutMs = 10_000): Promise<void> {
 }
 
 export async function startServer(
-  options: { users?: boolean; seed?: (context: SeedContext) => Promise<void> } = {},
+  options: {
+    users?: boolean;
+    seed?: (context: SeedContext) => Promise<void>;
+    /** More environment for the server, e.g. TUANJIAN_REQUIRE_TOTP=1 for the second-factor tests. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<E2eServer> {
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'web', 'index.html'))) {
     throw new Error('dist/web/index.html is missing: run `npm run build` before the browser tests');
@@ -166,6 +171,9 @@ export async function startServer(
       TUANJIAN_ADMIN_PASSWORD: firstAdminPassword,
       LOG_LEVEL: 'warn',
       TUANJIAN_WEB_DIR: webDir,
+      // The seeded admins log in with a password alone; e2e/auth.test.ts turns the second factor's requirement on.
+      TUANJIAN_REQUIRE_TOTP: '0',
+      ...options.env,
     };
     delete env.DATABASE_URL;
     child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {

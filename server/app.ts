@@ -116,11 +116,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     return { status: 'ok' };
   });
 
-  await app.register(authRoutes({ db, config }));
+  const keyring = createKeyring(loadMasterKey(config));
+  await app.register(authRoutes({ db, config, keyring }));
   await app.register(orgRoutes({ db }));
   await app.register(userRoutes({ db }));
   await app.register(auditRoutes({ db }));
-  const keyring = createKeyring(loadMasterKey(config));
   // Background jobs (imports; deliveries later) start polling once the app is ready and stop with it.
   const jobs = createJobRunner({ db, log: app.log });
   app.addHook('onReady', () => jobs.start());

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { passwordProfiles, type PasswordProfile } from '../common/auth.js';
 
 /** All configuration comes from environment variables (documented in README.md). */
 export type Config = {
@@ -16,6 +17,16 @@ export type Config = {
   lockoutMinutes: number;
   /** Login attempts per minute from one address before 429. */
   loginRateLimit: number;
+  /**
+   * Admins and everyone allowed to reveal ID numbers must enrol a TOTP second factor before anything else. On unless
+   * TUANJIAN_REQUIRE_TOTP=0: the test harnesses turn it off so that their fixtures log in with a password alone
+   * (docs/ARCHITECTURE.md). An account that has enrolled needs its code at every login either way.
+   */
+  requireTotp: boolean;
+  /** The name authenticator apps show beside the code. */
+  totpIssuer: string;
+  /** "standard": length and common passwords; "mlps" (等保) adds complexity, 90-day rotation and no reuse of the last 5. */
+  passwordProfile: PasswordProfile;
   webDir: string;
   /** Master key for personal data (base64, 32 bytes); null: a key file in the data directory. */
   dataKey: string | null;
@@ -36,6 +47,21 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min 
   return value;
 }
 
+function flagFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw.toLowerCase())) return false;
+  throw new Error(`${name} must be 1 or 0, got "${raw}"`);
+}
+
+function profileFromEnv(env: NodeJS.ProcessEnv): PasswordProfile {
+  const raw = env.TUANJIAN_PASSWORD_PROFILE || 'standard';
+  const profile = passwordProfiles.find((p) => p === raw);
+  if (!profile) throw new Error(`TUANJIAN_PASSWORD_PROFILE must be standard or mlps, got "${raw}"`);
+  return profile;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || null;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -54,6 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockoutThreshold: intFromEnv(env, 'TUANJIAN_LOCKOUT_THRESHOLD', 5),
     lockoutMinutes: intFromEnv(env, 'TUANJIAN_LOCKOUT_MINUTES', 15),
     loginRateLimit: intFromEnv(env, 'TUANJIAN_LOGIN_RATE_LIMIT', 30),
+    requireTotp: flagFromEnv(env, 'TUANJIAN_REQUIRE_TOTP', true),
+    totpIssuer: env.TUANJIAN_TOTP_ISSUER || '团建',
+    passwordProfile: profileFromEnv(env),
     webDir: path.resolve(env.TUANJIAN_WEB_DIR || path.join(import.meta.dirname, '..', 'dist', 'web')),
     dataKey: env.TUANJIAN_DATA_KEY || null,
     maxImageBytes: intFromEnv(env, 'TUANJIAN_MAX_IMAGE_MB', 5) * 1024 * 1024,

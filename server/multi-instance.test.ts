@@ -139,6 +139,8 @@ async function startTwoInstances() {
     TUANJIAN_DATA_DIR: dataDir,
     TUANJIAN_WEB_DIR: `${dataDir}/no-web`,
     TUANJIAN_DATA_KEY: randomBytes(32).toString('base64'),
+    // The county admins log in with a password alone, as the in-process tests' fixtures do (test/harness.ts).
+    TUANJIAN_REQUIRE_TOTP: '0',
   };
   const [a, b] = await Promise.all([startServer('A', env), startServer('B', env)]);
   return { db, tree, villageA2, users, a, b };

@@ -10,6 +10,7 @@ import * as treeReadIndexes from './migrations/2026-11-28-tree-read-indexes.js';
 import * as ledger from './migrations/2026-11-29-ledger.js';
 import * as people from './migrations/2026-11-30-people.js';
 import * as memberSearch from './migrations/2026-12-01-member-search.js';
+import * as identity from './migrations/2026-12-02-identity.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-ledger': ledger,
   '2026-11-30-people': people,
   '2026-12-01-member-search': memberSearch,
+  '2026-12-02-identity': identity,
 };
 
 /** Runs pending migrations under Kysely's migration lock, so that several instances may start at once. */

@@ -316,6 +316,32 @@ export type UsersTable = {
   created_at: string;
   updated_at: string;
   last_login_at: string | null;
+  /** The TOTP secret (base32), encrypted with the personal-data keyring; set once a first code confirmed it. */
+  totp_secret: string | null;
+  /** A secret handed out for enrolment and not yet confirmed by a code (encrypted as well). */
+  totp_pending_secret: string | null;
+  totp_enabled_at: string | null;
+  /** The last TOTP time step accepted: a code of this step or an earlier one is a replay. */
+  totp_last_step: number | null;
+  /** When the password was last set; null for rows written before it was kept (the creation time then counts). */
+  password_changed_at: string | null;
+};
+
+/** Earlier password hashes of an account, for the "mlps" profile's rule against reusing the last five. */
+export type PasswordHistoryTable = {
+  id: Generated<number>;
+  user_id: number;
+  password_hash: string;
+  created_at: string;
+};
+
+/** A right password waiting for its TOTP code: no session exists until the code is right. */
+export type LoginChallengesTable = {
+  /** SHA-256 of the pending token handed to the browser. */
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
 };
 
 export type SessionsTable = {
@@ -572,6 +598,8 @@ export type Database = {
   cadre_assessments: CadreAssessmentsTable;
   users: UsersTable;
   sessions: SessionsTable;
+  password_history: PasswordHistoryTable;
+  login_challenges: LoginChallengesTable;
   audit_log: AuditLogTable;
   files: FilesTable;
   cadres: CadresTable;

@@ -13,6 +13,11 @@ export type Actor = {
   /** Path of the actor's org; null for the operators, whose scope is the whole installation. */
   scopePath: string | null;
   mustChangePassword: boolean;
+  /**
+   * The role needs a TOTP second factor and the account has none yet: only enrolment answers. Absent for actors
+   * made outside a request (an import job acting for its uploader), which the guard never sees.
+   */
+  mustEnrolTotp?: boolean;
   sessionHash: string;
   csrfToken: string;
   ip: string | null;
@@ -26,6 +31,8 @@ declare module 'fastify' {
     permission?: RoutePermission;
     /** Reachable while the user still has to change a generated password. */
     allowBeforePasswordChange?: boolean;
+    /** Reachable while an account that needs a second factor has not enrolled one. */
+    allowBeforeTotpEnrolment?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;

@@ -29,6 +29,7 @@ import {
   type Where,
 } from '../../test/authorization-kit.js';
 import { createTestContext } from '../../test/harness.js';
+import { enrolDirectly, totpCode } from '../../test/totp.js';
 import { peopleIdProbes, peopleRows } from './authorization-people.js';
 import { multipartBody, waitForJob } from '../../test/imports.js';
 import { buildApp } from '../app.js';
@@ -238,6 +239,70 @@ const table: Record<string, Row> = {
       anonymous: 401,
     },
     get('/api/auth/me'),
+  ),
+  // The second step of a login with a second factor: the pending token of a right password and a fresh code.
+  'POST /api/auth/login/totp': plain(
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 200,
+      audit_admin: 200,
+      anonymous: 200,
+    },
+    async (c) => {
+      const user = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
+      const secret = await enrolDirectly(ctx, user);
+      const pending = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: nextAddress(),
+        headers: { 'x-csrf-token': 'login' },
+        payload: { username: user.username, password: testPassword },
+      });
+      return (await c.fresh()).request({
+        method: 'POST',
+        url: '/api/auth/login/totp',
+        remoteAddress: nextAddress(),
+        headers: { 'x-csrf-token': 'login' },
+        payload: { pendingToken: pending.json<{ pendingToken: string }>().pendingToken, code: totpCode(secret) },
+      });
+    },
+  ),
+  // Enrolling one's own second factor: any account (fresh, so that the shared sessions keep none).
+  'POST /api/auth/totp/enrolment': plain(
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 200,
+      audit_admin: 200,
+      anonymous: 401,
+    },
+    async (c) => (await c.fresh()).request({ method: 'POST', url: '/api/auth/totp/enrolment' }),
+  ),
+  'POST /api/auth/totp/confirm': plain(
+    {
+      org_admin: 200,
+      org_editor: 200,
+      inspector: 200,
+      system_admin: 200,
+      security_admin: 200,
+      audit_admin: 200,
+      anonymous: 401,
+    },
+    async (c) => {
+      const caller = await c.fresh();
+      const started = await caller.request({ method: 'POST', url: '/api/auth/totp/enrolment' });
+      const secret = started.statusCode === 200 ? started.json<{ secret: string }>().secret : null;
+      return caller.request({
+        method: 'POST',
+        url: '/api/auth/totp/confirm',
+        payload: { code: secret ? totpCode(secret) : '000000' },
+      });
+    },
   ),
   'POST /api/auth/password': plain(
     {
@@ -510,6 +575,35 @@ const table: Record<string, Row> = {
       anonymous: [401, 401],
     },
     async (c, where) => c.request({ method: 'POST', url: `/api/users/${(await freshUser(where)).id}/unlock` }),
+  ),
+  // A lost phone: whoever may reset the account's password resets its second factor; the security admin any.
+  'POST /api/users/:id/reset-totp': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [403, 403],
+      security_admin: [200, 200],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) => {
+      const user = await freshUser(where);
+      await enrolDirectly(ctx, user);
+      return c.request({ method: 'POST', url: `/api/users/${user.id}/reset-totp` });
+    },
+  ),
+  'POST /api/users/:id/end-sessions': scoped(
+    {
+      org_admin: [200, 404],
+      org_editor: [403, 403],
+      inspector: [403, 403],
+      system_admin: [200, 200],
+      security_admin: [200, 200],
+      audit_admin: [403, 403],
+      anonymous: [401, 401],
+    },
+    async (c, where) => c.request({ method: 'POST', url: `/api/users/${(await freshUser(where)).id}/end-sessions` }),
   ),
   // The ledger (cadres, channels, contacts, activities). Writes need ledger.write (org admins and editors, not
   // the system admin), reveals personal.reveal (org admins only); reads are open to every org role and the
@@ -1185,9 +1279,9 @@ test('every route in the route table has a row in the authorization table, and e
   );
 });
 
-test('only login and the API document are public; every other route names a permission', () => {
+test('only the two login steps and the API document are public; every other route names a permission', () => {
   const publicRoutes = ctx.app.routeTable.filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.url}`);
-  assert.deepEqual(publicRoutes.sort(), ['GET /api/openapi.json', 'POST /api/auth/login']);
+  assert.deepEqual(publicRoutes.sort(), ['GET /api/openapi.json', 'POST /api/auth/login', 'POST /api/auth/login/totp']);
 });
 
 test('a route that declares no permission stops the app from being built', async () => {
@@ -1346,6 +1440,14 @@ test("another township's ids answer exactly like ids that do not exist", async (
     'POST /api/users/:id/unlock': {
       kind: 'user',
       request: (id) => ({ method: 'POST', url: `/api/users/${id}/unlock` }),
+    },
+    'POST /api/users/:id/reset-totp': {
+      kind: 'user',
+      request: (id) => ({ method: 'POST', url: `/api/users/${id}/reset-totp` }),
+    },
+    'POST /api/users/:id/end-sessions': {
+      kind: 'user',
+      request: (id) => ({ method: 'POST', url: `/api/users/${id}/end-sessions` }),
     },
     'GET /api/orgs/:id/cadres': {
       kind: 'org',

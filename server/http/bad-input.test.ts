@@ -94,6 +94,9 @@ const bodiless = [
   'POST /api/org-moves/:id/cancel',
   'POST /api/users/:id/reset-password',
   'POST /api/users/:id/unlock',
+  'POST /api/users/:id/reset-totp',
+  'POST /api/users/:id/end-sessions',
+  'POST /api/auth/totp/enrolment',
   'POST /api/cadres/:id/reveal-phone',
   'POST /api/contacts/:id/reveal-phone',
   'DELETE /api/contacts/:id/cadres/:cadreId',
@@ -337,6 +340,18 @@ const bodyCases: Record<string, BodyCase> = {
     url: async () => '/api/auth/login',
     valid: { username: 'nobody', password: 'whatever-1' },
     wrongTypes: { username: 1, password: ['a'] },
+  },
+  'POST /api/auth/login/totp': {
+    client: 'login',
+    url: async () => '/api/auth/login/totp',
+    valid: { pendingToken: 'no-such-login', code: '123456' },
+    wrongTypes: { pendingToken: 1, code: 123456 },
+  },
+  'POST /api/auth/totp/confirm': {
+    client: self,
+    url: async () => '/api/auth/totp/confirm',
+    valid: { code: '123 456' },
+    wrongTypes: { code: 123456 },
   },
   'POST /api/auth/password': {
     client: self,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { Db } from '../db/schema.js';
-import { resolveSession } from '../features/auth/service.js';
+import { resolveSession } from '../features/auth/sessions.js';
 import { actorCan, type RoutePermission } from './actor.js';
 import { AppError } from './errors.js';
 
@@ -78,6 +78,9 @@ export function registerGuard(app: FastifyInstance, deps: { db: Db; config: Conf
     if (permission === 'public' || !actor) return;
     if (actor.mustChangePassword && !request.routeOptions.config.allowBeforePasswordChange) {
       throw new AppError('password_change_required', 403, '首次登录或密码已重置，请先修改密码');
+    }
+    if (actor.mustEnrolTotp && !request.routeOptions.config.allowBeforeTotpEnrolment) {
+      throw new AppError('totp_enrolment_required', 403, '您的账户须先设置两步验证（手机动态验证码）才能继续使用');
     }
     if (permission !== 'authenticated' && !actorCan(actor, permission)) {
       throw new AppError('forbidden', 403, '没有执行此操作的权限');

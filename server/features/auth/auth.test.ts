@@ -151,6 +151,31 @@ test('an idle session expires', async () => {
   assert.equal((await client.get('/api/auth/me')).statusCode, 401);
 });
 
+test('a session ends at its absolute timeout however active it is', async () => {
+  const user = await makeUser(ctx, { role: 'inspector', org: await makeOrg(ctx) });
+  const client = await login(ctx, user);
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .select(['created_at', 'expires_at'])
+    .where('user_id', '=', user.id)
+    .executeTakeFirstOrThrow();
+  const hours = (Date.parse(row.expires_at) - Date.parse(row.created_at)) / 3_600_000;
+  assert.ok(Math.abs(hours - 12) < 0.01, `absolute lifetime ${hours} h`);
+  assert.equal((await client.get('/api/auth/me')).statusCode, 200);
+  // Seen a second ago, but past its absolute end: over, and its row gone.
+  await ctx.db
+    .updateTable('sessions')
+    .set({
+      last_seen_at: new Date(Date.now() - 1000).toISOString(),
+      expires_at: new Date(Date.now() - 1).toISOString(),
+    })
+    .where('user_id', '=', user.id)
+    .execute();
+  assert.equal((await client.get('/api/auth/me')).statusCode, 401);
+  const left = await ctx.db.selectFrom('sessions').select('token_hash').where('user_id', '=', user.id).execute();
+  assert.deepEqual(left, []);
+});
+
 test('security headers are sent', async () => {
   const response = await ctx.app.inject({ method: 'GET', url: '/healthz' });
   assert.equal(response.statusCode, 200);

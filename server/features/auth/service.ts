@@ -1,76 +1,94 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type { Permission } from '../../../common/domain.js';
-import { grants } from '../../../common/domain.js';
-import type { Config } from '../../config.js';
-import type { Db } from '../../db/schema.js';
+import { randomBytes } from 'node:crypto';
+import type { Db, Executor } from '../../db/schema.js';
 import { nowIso } from '../../db/tree.js';
 import type { Actor } from '../../http/actor.js';
 import { AppError } from '../../http/errors.js';
+import type { Keyring } from '../../personal-data/keyring.js';
 import { recordAudit } from '../audit/service.js';
 import {
+  accountRow,
   countUsers,
   findUserById,
   findUserByUsername,
-  accountRow,
   insertUser,
   updateUser,
   type UserWithOrg,
 } from '../users/repo.js';
 import {
+  assertNotReused,
   checkPasswordPolicy,
   generatePassword,
   hashPassword,
+  passwordExpired,
   verifyAgainstDummy,
   verifyPassword,
 } from './passwords.js';
-import { deleteSession, deleteUserSessions, findSession, insertSession, touchSession } from './repo.js';
-
-export type SessionPolicy = Pick<
-  Config,
-  'sessionIdleMinutes' | 'sessionAbsoluteHours' | 'lockoutThreshold' | 'lockoutMinutes'
->;
+import {
+  claimTotpStep,
+  clearChallenges,
+  deleteChallenge,
+  deleteSession,
+  deleteUserSessions,
+  findChallenge,
+  insertChallenge,
+  recentPasswordHashes,
+  rememberPassword,
+} from './repo.js';
+import { hashToken, minutesFromNow, openSession, type AuthPolicy, type NewSession } from './sessions.js';
+import { codeStep } from './totp.js';
 
 const invalidCredentials = () =>
   // One answer for unknown user, wrong password, locked or disabled account: nothing to enumerate.
   new AppError('invalid_credentials', 401, '用户名或密码错误；连续失败 5 次后账户将被临时锁定');
 
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+const loginExpired = () => new AppError('login_expired', 401, '验证已超时，请重新输入用户名和密码');
 
-const minutesFromNow = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+/** How long the step between a right password and its code may take. */
+const challengeMinutes = 5;
 
-export type NewSession = { token: string; user: UserWithOrg; csrfToken: string };
+const auditActor = (user: UserWithOrg, ip: string | null) => ({
+  userId: user.id,
+  username: user.username,
+  orgId: user.org_id,
+  ip,
+});
 
-async function openSession(db: Db, user: UserWithOrg, policy: SessionPolicy, ip: string | null): Promise<NewSession> {
-  const token = randomBytes(32).toString('base64url');
-  const csrfToken = randomBytes(24).toString('base64url');
-  const at = nowIso();
-  await insertSession(db, {
-    token_hash: hashToken(token),
-    user_id: user.id,
-    csrf_token: csrfToken,
-    created_at: at,
-    last_seen_at: at,
-    expires_at: minutesFromNow(policy.sessionAbsoluteHours * 60),
-    ip,
+const isLocked = (user: UserWithOrg) => user.locked_until !== null && user.locked_until > nowIso();
+
+/** Counts a failed password or code toward the lockout; answers whether this failure locked the account. */
+async function countFailure(db: Db, user: UserWithOrg, policy: AuthPolicy): Promise<boolean> {
+  const attempts = user.failed_attempts + 1;
+  const lockNow = attempts >= policy.lockoutThreshold;
+  await updateUser(db, user.id, {
+    failed_attempts: lockNow ? 0 : attempts,
+    locked_until: lockNow ? minutesFromNow(policy.lockoutMinutes) : user.locked_until,
   });
-  return { token, user, csrfToken };
+  if (lockNow)
+    await recordAudit(db, null, { action: 'user.locked', objectType: 'user', objectId: user.id, orgId: user.org_id });
+  return lockNow;
 }
 
+export type LoginResult =
+  { kind: 'session'; session: NewSession } | { kind: 'totp_required'; pendingToken: string; expiresAt: string };
+
+/**
+ * The password step. An account with a second factor gets a pending token instead of a session: the session
+ * opens only when the code is right (loginWithCode). A right password does not clear the failure count then,
+ * or someone holding the password could guess codes forever, four at a time.
+ */
 export async function login(input: {
   db: Db;
-  policy: SessionPolicy;
+  policy: AuthPolicy;
   username: string;
   password: string;
   ip: string | null;
   previousSessionHash: string | null;
-}): Promise<NewSession> {
+}): Promise<LoginResult> {
   const { db, policy, ip } = input;
   const username = input.username.toLowerCase();
   const user = await findUserByUsername(db, username);
   const failure = (reason: string, actor: UserWithOrg | null) =>
-    recordAudit(db, actor && { userId: actor.id, username: actor.username, orgId: actor.org_id, ip }, {
+    recordAudit(db, actor && auditActor(actor, ip), {
       action: 'auth.login',
       result: 'failure',
       objectType: 'user',
@@ -83,136 +101,164 @@ export async function login(input: {
     await failure('unknown_user', null);
     throw invalidCredentials();
   }
-  const locked = user.locked_until !== null && user.locked_until > nowIso();
+  const locked = isLocked(user);
   const passwordOk = await verifyPassword(user.password_hash, input.password);
   if (user.disabled || locked || !passwordOk) {
-    if (!user.disabled && !locked) {
-      const attempts = user.failed_attempts + 1;
-      const lockNow = attempts >= policy.lockoutThreshold;
-      await updateUser(db, user.id, {
-        failed_attempts: lockNow ? 0 : attempts,
-        locked_until: lockNow ? minutesFromNow(policy.lockoutMinutes) : user.locked_until,
-      });
-      if (lockNow)
-        await recordAudit(db, null, {
-          action: 'user.locked',
-          objectType: 'user',
-          objectId: user.id,
-          orgId: user.org_id,
-        });
-    }
+    if (!user.disabled && !locked) await countFailure(db, user, policy);
     await failure(user.disabled ? 'disabled' : locked ? 'locked' : 'wrong_password', user);
     throw invalidCredentials();
   }
 
-  // Rotation: whatever session the browser had is dropped, the new id is fresh.
-  if (input.previousSessionHash) await deleteSession(db, input.previousSessionHash);
+  if (user.totp_secret !== null) {
+    const pendingToken = randomBytes(32).toString('base64url');
+    const at = nowIso();
+    const expiresAt = minutesFromNow(challengeMinutes);
+    await db.transaction().execute(async (trx) => {
+      await clearChallenges(trx, user.id, at);
+      await insertChallenge(trx, {
+        token_hash: hashToken(pendingToken),
+        user_id: user.id,
+        created_at: at,
+        expires_at: expiresAt,
+      });
+    });
+    return { kind: 'totp_required', pendingToken, expiresAt };
+  }
+  return { kind: 'session', session: await completeLogin(db, policy, user, ip, input.previousSessionHash) };
+}
+
+/** The code step: the pending token of a right password and a TOTP code not used before. */
+export async function loginWithCode(input: {
+  db: Db;
+  policy: AuthPolicy;
+  keyring: Keyring;
+  pendingToken: string;
+  code: string;
+  ip: string | null;
+  previousSessionHash: string | null;
+}): Promise<NewSession> {
+  const { db, policy, ip } = input;
+  const tokenHash = hashToken(input.pendingToken);
+  const challenge = await findChallenge(db, tokenHash);
+  if (!challenge) throw loginExpired();
+  const user = await findUserById(db, challenge.user_id);
+  if (challenge.expires_at <= nowIso() || !user || user.disabled || isLocked(user) || user.totp_secret === null) {
+    await deleteChallenge(db, tokenHash);
+    throw loginExpired();
+  }
+  const step = codeStep(input.keyring.decrypt(user.totp_secret), input.code);
+  // A code of the last accepted step or an earlier one is refused: each code works once.
+  if (step === null || !(await claimTotpStep(db, user.id, step))) {
+    const lockedNow = await countFailure(db, user, policy);
+    if (lockedNow) await deleteChallenge(db, tokenHash);
+    await recordAudit(db, auditActor(user, ip), {
+      action: 'auth.login',
+      result: 'failure',
+      objectType: 'user',
+      objectId: user.id,
+      details: { username: user.username, reason: step === null ? 'wrong_code' : 'replayed_code' },
+    });
+    throw new AppError(
+      'invalid_totp',
+      401,
+      lockedNow
+        ? '验证码错误次数过多，账户已临时锁定，请稍后重新登录'
+        : '验证码不正确或已使用过，请输入验证器上当前显示的验证码',
+    );
+  }
+  const consumed = await db.deleteFrom('login_challenges').where('token_hash', '=', tokenHash).executeTakeFirst();
+  if (Number(consumed.numDeletedRows) !== 1) throw loginExpired();
+  return completeLogin(db, policy, user, ip, input.previousSessionHash);
+}
+
+/**
+ * Opens the session of a fully authenticated login: the browser's previous session is dropped (rotation), the
+ * failure count cleared, and under the "mlps" profile a password past its 90 days must change before anything else.
+ */
+async function completeLogin(
+  db: Db,
+  policy: AuthPolicy,
+  user: UserWithOrg,
+  ip: string | null,
+  previousSessionHash: string | null,
+): Promise<NewSession> {
   const at = nowIso();
-  await updateUser(db, user.id, { failed_attempts: 0, locked_until: null, last_login_at: at });
-  const session = await openSession(db, { ...user, last_login_at: at }, policy, ip);
-  await recordAudit(
-    db,
-    { userId: user.id, username: user.username, orgId: user.org_id, ip },
-    {
+  const expired =
+    user.must_change_password === 0 &&
+    passwordExpired(policy.passwordProfile, user.password_changed_at ?? user.created_at);
+  const mustChange = expired ? 1 : user.must_change_password;
+  return db.transaction().execute(async (trx) => {
+    if (previousSessionHash) await deleteSession(trx, previousSessionHash);
+    await updateUser(trx, user.id, {
+      failed_attempts: 0,
+      locked_until: null,
+      last_login_at: at,
+      must_change_password: mustChange,
+    });
+    const session = await openSession(
+      trx,
+      { ...user, last_login_at: at, must_change_password: mustChange },
+      policy,
+      ip,
+    );
+    await recordAudit(trx, auditActor(user, ip), {
       action: 'auth.login',
       objectType: 'user',
       objectId: user.id,
-    },
-  );
-  return session;
-}
-
-export async function logout(db: Db, actor: Actor): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await deleteSession(trx, actor.sessionHash);
-    await recordAudit(trx, actor, { action: 'auth.logout', objectType: 'user', objectId: actor.userId });
+      details: user.totp_secret !== null ? { secondFactor: 'totp' } : undefined,
+    });
+    if (expired)
+      await recordAudit(trx, auditActor(user, ip), {
+        action: 'auth.password_expired',
+        objectType: 'user',
+        objectId: user.id,
+        details: { profile: policy.passwordProfile },
+      });
+    return session;
   });
 }
 
-/** Sessions whose last_seen_at is being written now (see resolveSession). */
-const touching = new Set<string>();
-
-/** Resolves a session cookie to an actor, enforcing idle and absolute timeouts. */
-export async function resolveSession(input: {
-  db: Db;
-  policy: SessionPolicy;
-  token: string;
-  ip: string | null;
-}): Promise<Actor | null> {
-  const tokenHash = hashToken(input.token);
-  const row = await findSession(input.db, tokenHash);
-  if (!row) return null;
-  const now = Date.now();
-  const idleLimit = new Date(now - input.policy.sessionIdleMinutes * 60_000).toISOString();
-  if (row.disabled || row.expires_at <= new Date(now).toISOString() || row.last_seen_at < idleLimit) {
-    await deleteSession(input.db, tokenHash);
-    return null;
-  }
-  // Touch at most once a minute: an idle timeout needs minute precision, not a write per request. The touch is not
-  // awaited: on SQLite a write waits for any open write transaction (an import applying two million rows), and a
-  // read-only request must not wait with it. One touch per session is in flight at a time; a failed touch is
-  // retried by the next request (until then the session can only look idler than it is, never less).
-  if (Date.parse(row.last_seen_at) < now - 60_000 && !touching.has(tokenHash)) {
-    touching.add(tokenHash);
-    touchSession(input.db, tokenHash, new Date(now).toISOString())
-      .catch(() => undefined)
-      .finally(() => touching.delete(tokenHash));
-  }
-  return {
-    userId: row.user_id,
-    username: row.username,
-    displayName: row.display_name,
-    role: row.role,
-    orgId: row.org_id,
-    scopePath: row.org_path,
-    mustChangePassword: row.must_change_password === 1,
-    sessionHash: tokenHash,
-    csrfToken: row.csrf_token,
-    ip: input.ip,
-  };
+/** Sets a new password hash, keeping the replaced one for the reuse rule and starting the rotation clock. */
+export async function storeNewPassword(
+  trx: Executor,
+  user: Pick<UserWithOrg, 'id' | 'password_hash'>,
+  passwordHash: string,
+  mustChange: boolean,
+): Promise<void> {
+  const at = nowIso();
+  await rememberPassword(trx, user.id, user.password_hash, at);
+  await updateUser(trx, user.id, {
+    password_hash: passwordHash,
+    must_change_password: mustChange ? 1 : 0,
+    password_changed_at: at,
+    updated_at: at,
+  });
 }
 
 export async function changePassword(input: {
   db: Db;
-  policy: SessionPolicy;
+  policy: AuthPolicy;
   actor: Actor;
   currentPassword: string;
   newPassword: string;
 }): Promise<NewSession> {
-  const { db, actor } = input;
+  const { db, actor, policy } = input;
   const user = await findUserById(db, actor.userId);
   if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
     throw new AppError('invalid_credentials', 400, '当前密码不正确');
   }
-  checkPasswordPolicy(input.newPassword, user.username);
-  if (await verifyPassword(user.password_hash, input.newPassword)) {
-    throw new AppError('weak_password', 400, '新密码不能与当前密码相同');
-  }
+  checkPasswordPolicy(input.newPassword, user.username, policy.passwordProfile);
+  const earlier = policy.passwordProfile === 'mlps' ? await recentPasswordHashes(db, user.id) : [];
+  await assertNotReused(input.newPassword, { current: user.password_hash, earlier }, policy.passwordProfile);
   const passwordHash = await hashPassword(input.newPassword);
-  await db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, { password_hash: passwordHash, must_change_password: 0, updated_at: nowIso() });
+  return db.transaction().execute(async (trx) => {
+    await storeNewPassword(trx, user, passwordHash, false);
     // Every other session of this user ends with the old password.
     await deleteUserSessions(trx, user.id);
     await recordAudit(trx, actor, { action: 'auth.password_changed', objectType: 'user', objectId: user.id });
+    const fresh = (await findUserById(trx, user.id))!;
+    return openSession(trx, fresh, policy, actor.ip);
   });
-  return openSession(db, { ...user, must_change_password: 0 }, input.policy, actor.ip);
-}
-
-export function sessionPayload(session: { user: UserWithOrg; csrfToken: string }) {
-  const { user } = session;
-  return {
-    user: {
-      id: user.id,
-      username: user.username,
-      displayName: user.display_name,
-      role: user.role,
-      orgId: user.org_id,
-      orgName: user.org_name,
-      mustChangePassword: user.must_change_password === 1,
-    },
-    csrfToken: session.csrfToken,
-    abilities: [...grants[user.role]] as Permission[],
-  };
 }
 
 /** First start: the system administrator, with a password from the environment or generated and shown once. */

@@ -1,9 +1,9 @@
 import { roles, type Role } from '../../../common/domain.js';
 import type { Db } from '../../db/schema.js';
-import { nowIso } from '../../db/tree.js';
 import { recordAudit } from '../audit/service.js';
 import { deleteUserSessions } from '../auth/repo.js';
 import { generatePassword, hashPassword } from '../auth/passwords.js';
+import { storeNewPassword } from '../auth/service.js';
 import { roleNeedsOrg } from './policy.js';
 import { findUserByUsername, accountRow, insertUser, updateUser } from './repo.js';
 
@@ -71,14 +71,8 @@ export async function resetPasswordFromCli(db: Db, usernameInput: string): Promi
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {
-    await updateUser(trx, user.id, {
-      password_hash: passwordHash,
-      must_change_password: 1,
-      failed_attempts: 0,
-      locked_until: null,
-      disabled: 0,
-      updated_at: nowIso(),
-    });
+    await storeNewPassword(trx, user, passwordHash, true);
+    await updateUser(trx, user.id, { failed_attempts: 0, locked_until: null, disabled: 0 });
     await deleteUserSessions(trx, user.id);
     await recordAudit(trx, null, {
       action: 'user.reset_password',

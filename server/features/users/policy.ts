@@ -23,15 +23,30 @@ export function roleNeedsOrg(role: Role): boolean {
 }
 
 /**
- * Org admins reset and unlock the accounts of their subtree (not their own); the security admin unlocks anyone and
- * resets every org account. Operator accounts are reset from the command line only: a reset hands its new
- * password to whoever did it.
+ * Org admins reset passwords and second factors and unlock the accounts of their subtree (not their own); the
+ * security admin unlocks anyone, resets every org account's password and anyone else's second factor. Operator
+ * passwords are reset from the command line only: a reset hands its new password to whoever did it. A second
+ * factor's reset hands nothing over (the account's owner enrols a new one after logging in with their password).
  */
 export function mayHandleSecurity(
   actor: Actor,
   user: Pick<UserWithOrg, 'id' | 'role'>,
-  action: 'reset' | 'unlock',
+  action: 'reset' | 'unlock' | 'resetTotp',
 ): boolean {
-  if (actor.role === 'security_admin') return action === 'unlock' || roleNeedsOrg(user.role);
+  if (actor.role === 'security_admin') {
+    if (action === 'unlock') return true;
+    if (action === 'reset') return roleNeedsOrg(user.role);
+    return user.id !== actor.userId;
+  }
   return user.id !== actor.userId && canAssignRole(actor, user.role);
+}
+
+/**
+ * Ending another account's sessions: the security admin for anyone, the system admin and org admins for the org
+ * accounts they manage (org admins within their subtree, which seesUser has checked). Nobody ends their own this
+ * way: logging out does that.
+ */
+export function mayEndSessions(actor: Actor, user: Pick<UserWithOrg, 'id' | 'role'>): boolean {
+  if (user.id === actor.userId) return false;
+  return actor.role === 'security_admin' || canAssignRole(actor, user.role);
 }

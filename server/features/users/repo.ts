@@ -90,5 +90,10 @@ export function accountRow(input: {
     created_at: at,
     updated_at: at,
     last_login_at: null,
+    totp_secret: null,
+    totp_pending_secret: null,
+    totp_enabled_at: null,
+    totp_last_step: null,
+    password_changed_at: at,
   };
 }

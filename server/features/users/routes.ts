@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParam } from '../../../common/orgs.js';
 import {
   createUserBody,
+  endSessionsResponse,
   updateUserBody,
   userItem,
   userListQuery,
@@ -10,7 +11,15 @@ import {
 } from '../../../common/users.js';
 import type { Db } from '../../db/schema.js';
 import { requireActor } from '../../http/actor.js';
-import { createUser, listVisibleUsers, resetPassword, unlockUser, updateUserAccount } from './service.js';
+import {
+  createUser,
+  endSessions,
+  listVisibleUsers,
+  resetPassword,
+  resetTotp,
+  unlockUser,
+  updateUserAccount,
+} from './service.js';
 
 const tags = ['users'];
 
@@ -64,6 +73,24 @@ export function userRoutes({ db }: { db: Db }): FastifyPluginAsyncZod {
         config: { permission: 'user.security' },
       },
       async (request) => unlockUser(db, requireActor(request.actor), request.params.id),
+    );
+
+    app.post(
+      '/api/users/:id/reset-totp',
+      {
+        schema: { tags, summary: '重置两步验证（丢失手机时）', params: idParam, response: { 200: userItem } },
+        config: { permission: 'user.security' },
+      },
+      async (request) => resetTotp(db, requireActor(request.actor), request.params.id),
+    );
+
+    app.post(
+      '/api/users/:id/end-sessions',
+      {
+        schema: { tags, summary: '结束该用户的所有会话', params: idParam, response: { 200: endSessionsResponse } },
+        config: { permission: 'user.sessions' },
+      },
+      async (request) => endSessions(db, requireActor(request.actor), request.params.id),
     );
   };
 }

@@ -7,8 +7,9 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../../http/err
 import { recordAudit } from '../audit/service.js';
 import { deleteUserSessions } from '../auth/repo.js';
 import { generatePassword, hashPassword } from '../auth/passwords.js';
+import { storeNewPassword } from '../auth/service.js';
 import { findOrg } from '../orgs/repo.js';
-import { canAssignRole, mayHandleSecurity, roleNeedsOrg, seesUser } from './policy.js';
+import { canAssignRole, mayEndSessions, mayHandleSecurity, roleNeedsOrg, seesUser } from './policy.js';
 import {
   findUserById,
   findUserByUsername,
@@ -32,12 +33,16 @@ export function presentUser(actor: Actor, user: UserWithOrg) {
     disabled: user.disabled === 1,
     locked,
     mustChangePassword: user.must_change_password === 1,
+    totpEnabled: user.totp_enabled_at !== null,
     lastLoginAt: user.last_login_at,
     createdAt: user.created_at,
     abilities: {
       update: actorCan(actor, 'user.manage') && canAssignRole(actor, user.role),
       resetPassword: actorCan(actor, 'user.security') && mayHandleSecurity(actor, user, 'reset'),
       unlock: locked && actorCan(actor, 'user.security') && mayHandleSecurity(actor, user, 'unlock'),
+      resetTotp:
+        user.totp_secret !== null && actorCan(actor, 'user.security') && mayHandleSecurity(actor, user, 'resetTotp'),
+      endSessions: actorCan(actor, 'user.sessions') && mayEndSessions(actor, user),
     },
   };
 }
@@ -134,9 +139,15 @@ export async function updateUserAccount(db: Db, actor: Actor, id: number, body: 
   });
 }
 
-function assertMayHandleSecurity(actor: Actor, user: UserWithOrg, action: 'reset' | 'unlock'): void {
+const refusals = {
+  reset: '无权重置该用户的密码（管理员账户请在服务器命令行重置）',
+  unlock: '无权解锁该用户',
+  resetTotp: '无权重置该用户的两步验证',
+} as const;
+
+function assertMayHandleSecurity(actor: Actor, user: UserWithOrg, action: keyof typeof refusals): void {
   if (mayHandleSecurity(actor, user, action)) return;
-  throw forbidden(action === 'reset' ? '无权重置该用户的密码（管理员账户请在服务器命令行重置）' : '无权解锁该用户');
+  throw forbidden(refusals[action]);
 }
 
 export async function resetPassword(db: Db, actor: Actor, id: number) {
@@ -145,13 +156,8 @@ export async function resetPassword(db: Db, actor: Actor, id: number) {
   return db.transaction().execute(async (trx) => {
     const user = await loadVisibleUser(trx, actor, id);
     assertMayHandleSecurity(actor, user, 'reset');
-    await updateUser(trx, id, {
-      password_hash: passwordHash,
-      must_change_password: 1,
-      failed_attempts: 0,
-      locked_until: null,
-      updated_at: nowIso(),
-    });
+    await storeNewPassword(trx, user, passwordHash, true);
+    await updateUser(trx, id, { failed_attempts: 0, locked_until: null });
     await deleteUserSessions(trx, id);
     await recordAudit(trx, actor, {
       action: 'user.reset_password',
@@ -170,5 +176,43 @@ export async function unlockUser(db: Db, actor: Actor, id: number) {
     await updateUser(trx, id, { failed_attempts: 0, locked_until: null, updated_at: nowIso() });
     await recordAudit(trx, actor, { action: 'user.unlock', objectType: 'user', objectId: id, orgId: user.org_id });
     return presentUser(actor, (await findUserById(trx, id))!);
+  });
+}
+
+/**
+ * Clears an account's second factor (a lost phone): its sessions end, and its next login, with the password alone,
+ * leads to enrolling a new one. Only an enrolled factor can be reset.
+ */
+export async function resetTotp(db: Db, actor: Actor, id: number) {
+  return db.transaction().execute(async (trx) => {
+    const user = await loadVisibleUser(trx, actor, id);
+    assertMayHandleSecurity(actor, user, 'resetTotp');
+    if (user.totp_secret === null) throw conflict('该用户尚未启用两步验证');
+    await updateUser(trx, id, {
+      totp_secret: null,
+      totp_pending_secret: null,
+      totp_enabled_at: null,
+      updated_at: nowIso(),
+    });
+    await deleteUserSessions(trx, id);
+    await recordAudit(trx, actor, { action: 'user.reset_totp', objectType: 'user', objectId: id, orgId: user.org_id });
+    return presentUser(actor, (await findUserById(trx, id))!);
+  });
+}
+
+/** Ends every session of another account at once (a lost laptop, a departure); audited with the count. */
+export async function endSessions(db: Db, actor: Actor, id: number) {
+  return db.transaction().execute(async (trx) => {
+    const user = await loadVisibleUser(trx, actor, id);
+    if (!mayEndSessions(actor, user)) throw forbidden('无权结束该用户的会话');
+    const ended = await deleteUserSessions(trx, id);
+    await recordAudit(trx, actor, {
+      action: 'user.end_sessions',
+      objectType: 'user',
+      objectId: id,
+      orgId: user.org_id,
+      details: { ended },
+    });
+    return { ended };
   });
 }

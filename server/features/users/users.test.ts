@@ -161,12 +161,71 @@ test('each listed account says what the actor may do with it', async () => {
   const editor = await makeUser(ctx, { role: 'org_editor', org: tree.townA1, username: 'abilities-editor' });
   for (let i = 0; i < 5; i++) await loginRequest(editor.username, 'wrong-password-1');
   const asAdmin = (await countyAdmin.get('/api/users?q=abilities-editor')).json().items[0];
-  assert.deepEqual(asAdmin.abilities, { update: true, resetPassword: true, unlock: true });
+  // No second factor enrolled yet: nothing to reset there (the identity tests cover an enrolled one).
+  assert.deepEqual(asAdmin.abilities, {
+    update: true,
+    resetPassword: true,
+    unlock: true,
+    resetTotp: false,
+    endSessions: true,
+  });
   const self = (await countyAdmin.get(`/api/users?q=${countyAdmin.user.username}`)).json().items[0];
-  assert.deepEqual(self.abilities, { update: true, resetPassword: false, unlock: false });
+  assert.deepEqual(self.abilities, {
+    update: true,
+    resetPassword: false,
+    unlock: false,
+    resetTotp: false,
+    endSessions: false,
+  });
   const security = await loginAs(ctx, 'security_admin', null);
   const operators = (await security.get('/api/users?q=cli-auditor')).json().items;
-  assert.deepEqual(operators[0].abilities, { update: false, resetPassword: false, unlock: false });
+  assert.deepEqual(operators[0].abilities, {
+    update: false,
+    resetPassword: false,
+    unlock: false,
+    resetTotp: false,
+    endSessions: true,
+  });
   const asSecurity = (await security.get('/api/users?q=abilities-editor')).json().items[0];
-  assert.deepEqual(asSecurity.abilities, { update: false, resetPassword: true, unlock: true });
+  assert.deepEqual(asSecurity.abilities, {
+    update: false,
+    resetPassword: true,
+    unlock: true,
+    resetTotp: false,
+    endSessions: true,
+  });
+});
+
+test('admins end every session of an account they manage, audited; nobody else does', async () => {
+  const editor = await makeUser(ctx, { role: 'org_editor', org: tree.townA1 });
+  const sessions = [await login(ctx, editor), await login(ctx, editor)];
+  const ended = await countyAdmin.post(`/api/users/${editor.id}/end-sessions`);
+  assert.equal(ended.statusCode, 200, ended.body);
+  assert.deepEqual(ended.json(), { ended: 2 });
+  for (const session of sessions) assert.equal((await session.get('/api/auth/me')).statusCode, 401);
+  const audit = await ctx.db
+    .selectFrom('audit_log')
+    .select(['actor_id', 'details'])
+    .where('action', '=', 'user.end_sessions')
+    .where('object_id', '=', String(editor.id))
+    .execute();
+  assert.deepEqual(audit, [{ actor_id: countyAdmin.user.id, details: JSON.stringify({ ended: 2 }) }]);
+  // The account itself still works: a new login opens a new session.
+  const again = await login(ctx, editor);
+  assert.equal((await again.get('/api/auth/me')).statusCode, 200);
+
+  // Another county's admin does not see the account; the admin's own sessions end by logging out.
+  const otherCounty = await loginAs(ctx, 'org_admin', tree.countyB);
+  assert.equal((await otherCounty.post(`/api/users/${editor.id}/end-sessions`)).statusCode, 404);
+  assert.equal((await countyAdmin.post(`/api/users/${countyAdmin.user.id}/end-sessions`)).statusCode, 403);
+  assert.equal((await again.get('/api/auth/me')).statusCode, 200, 'the refused requests ended nothing');
+
+  // 三员分立: the system admin ends org accounts' sessions but not another operator's; the security admin may.
+  const system = await loginAs(ctx, 'system_admin', null);
+  const security = await loginAs(ctx, 'security_admin', null);
+  assert.equal((await system.post(`/api/users/${editor.id}/end-sessions`)).json().ended, 1);
+  assert.equal((await system.post(`/api/users/${security.user.id}/end-sessions`)).statusCode, 403);
+  assert.equal((await security.get('/api/auth/me')).statusCode, 200);
+  assert.equal((await security.post(`/api/users/${system.user.id}/end-sessions`)).statusCode, 200);
+  assert.equal((await system.get('/api/auth/me')).statusCode, 401);
 });
