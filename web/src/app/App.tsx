@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import { BrowserRouter, Route, Routes, useNavigate } from 'react-router-dom';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.js';
 import { LoginPage } from '../features/auth/LoginPage.js';
+import { TwoFactorPage } from '../features/auth/TwoFactorPage.js';
 import { AdmissionPage } from '../features/admission/AdmissionPage.js';
 import { ApprovalsPage } from '../features/approvals/ApprovalsPage.js';
 import { AuditPage } from '../features/audit/AuditPage.js';
@@ -108,6 +109,14 @@ function AppRoutes() {
         element={
           <RequireSession>
             <ChangePasswordPage />
+          </RequireSession>
+        }
+      />
+      <Route
+        path="/two-factor"
+        element={
+          <RequireSession>
+            <TwoFactorPage />
           </RequireSession>
         }
       />

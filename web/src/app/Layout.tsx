@@ -11,6 +11,7 @@ import {
   KeyOutlined,
   LogoutOutlined,
   MenuOutlined,
+  SafetyCertificateOutlined,
   TeamOutlined,
   UserAddOutlined,
   UserOutlined,
@@ -147,11 +148,13 @@ function AppHeader({ onMenu }: { onMenu?: () => void }) {
     },
     { type: 'divider' },
     { key: 'password', icon: <KeyOutlined />, label: t('header.changePassword') },
+    { key: 'two-factor', icon: <SafetyCertificateOutlined />, label: t('header.twoFactor') },
     { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout'), danger: true },
   ];
 
   const onMenuClick: MenuProps['onClick'] = ({ key }) => {
     if (key === 'password') void navigate('/change-password');
+    if (key === 'two-factor') void navigate('/two-factor');
     if (key === 'logout') {
       void logout().then(() => message.success(t('header.loggedOut')));
     }

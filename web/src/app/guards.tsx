@@ -13,7 +13,7 @@ export function FullPageSpin() {
   );
 }
 
-/** Pages behind the login; a password that must change comes before anything else. */
+/** Pages behind the login; a password that must change comes before anything else, then a missing second factor. */
 export function RequireSession({ children }: { children: ReactNode }) {
   const { session } = useSession();
   const location = useLocation();
@@ -24,6 +24,9 @@ export function RequireSession({ children }: { children: ReactNode }) {
   }
   if (session.user.mustChangePassword && location.pathname !== '/change-password') {
     return <Navigate to="/change-password" replace />;
+  }
+  if (!session.user.mustChangePassword && session.user.mustEnrolTotp && location.pathname !== '/two-factor') {
+    return <Navigate to="/two-factor" replace />;
   }
   return <>{children}</>;
 }

@@ -5,9 +5,11 @@ import { campaignsEn } from './campaigns.en.js';
 import { ledgerEn } from './ledger.en.js';
 import { peopleEn } from './people.en.js';
 import type { zh } from './zh.js';
+import { identityEn } from './identity.en.js';
 
 // English, chosen in the header. Typed against zh so a missing or misspelt key fails the type check.
 export const en: Record<keyof typeof zh, string> = {
+  ...identityEn,
   ...admissionEn,
   ...approvalsEn,
   ...auditEn,

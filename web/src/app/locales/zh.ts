@@ -5,8 +5,10 @@ import { auditZh } from './audit.zh.js';
 import { campaignsZh } from './campaigns.zh.js';
 import { ledgerZh } from './ledger.zh.js';
 import { peopleZh } from './people.zh.js';
+import { identityZh } from './identity.zh.js';
 
 export const zh = {
+  ...identityZh,
   ...admissionZh,
   ...approvalsZh,
   ...auditZh,

@@ -19,6 +19,7 @@ export function ChangePasswordPage() {
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const forced = session.user.mustChangePassword;
+  const mlps = session.passwordProfile === 'mlps';
 
   const submit = async ({ currentPassword, newPassword }: PasswordForm) => {
     setSubmitting(true);
@@ -49,7 +50,7 @@ export function ChangePasswordPage() {
         <Typography.Paragraph type="secondary" style={{ marginBottom: 20 }}>
           {session.user.displayName}（{session.user.username}）
         </Typography.Paragraph>
-        {forced && <Alert type="warning" showIcon title={t('password.forced')} style={{ marginBottom: 16 }} />}
+        {forced && <Alert type="warning" showIcon title={t('password.forcedOrExpired')} style={{ marginBottom: 16 }} />}
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
         <Form<PasswordForm> layout="vertical" requiredMark={false} onFinish={(values) => void submit(values)}>
           <Form.Item
@@ -67,10 +68,10 @@ export function ChangePasswordPage() {
           <Form.Item
             name="newPassword"
             label={t('password.new')}
-            extra={t('password.rule')}
+            extra={t(mlps ? 'password.ruleMlps' : 'password.rule')}
             rules={[
               { required: true, message: t('password.newRequired') },
-              { min: 8, message: t('password.tooShort') },
+              mlps ? { min: 10, message: t('password.tooShortMlps') } : { min: 8, message: t('password.tooShort') },
             ]}
           >
             <Input.Password id="newPassword" prefix={<LockOutlined />} autoComplete="new-password" maxLength={128} />

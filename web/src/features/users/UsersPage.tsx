@@ -1,4 +1,11 @@
-import { EditOutlined, KeyOutlined, PlusOutlined, UnlockOutlined } from '@ant-design/icons';
+import {
+  DisconnectOutlined,
+  EditOutlined,
+  KeyOutlined,
+  PlusOutlined,
+  SafetyCertificateOutlined,
+  UnlockOutlined,
+} from '@ant-design/icons';
 import { App, Button, Card, Input, Space, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
@@ -50,6 +57,8 @@ export function UsersPage() {
   const mayEdit = (user: UserItem) => user.abilities.update;
   const mayReset = (user: UserItem) => user.abilities.resetPassword;
   const mayUnlock = (user: UserItem) => user.abilities.unlock;
+  const mayResetTotp = (user: UserItem) => user.abilities.resetTotp;
+  const mayEndSessions = (user: UserItem) => user.abilities.endSessions;
 
   const reset = (user: UserItem) =>
     modal.confirm({
@@ -60,6 +69,31 @@ export function UsersPage() {
       onOk: async () => {
         const result = await userApi.resetPassword(user.id);
         setPassword(result);
+        reload();
+      },
+    });
+
+  const endSessions = (user: UserItem) =>
+    modal.confirm({
+      title: t('users.endSessions'),
+      content: t('users.endSessionsConfirm', { name: user.displayName }),
+      okText: t('users.endSessions'),
+      okButtonProps: { danger: true },
+      onOk: async () => {
+        const { ended } = await userApi.endSessions(user.id);
+        void message.success(t('users.sessionsEnded', { count: ended }));
+      },
+    });
+
+  const resetTotp = (user: UserItem) =>
+    modal.confirm({
+      title: t('users.resetTotp'),
+      content: t('users.resetTotpConfirm', { name: user.displayName }),
+      okText: t('users.resetTotp'),
+      okButtonProps: { danger: true },
+      onOk: async () => {
+        await userApi.resetTotp(user.id);
+        void message.success(t('users.totpReset'));
         reload();
       },
     });
@@ -125,6 +159,28 @@ export function UsersPage() {
           {mayUnlock(user) && (
             <Button type="link" size="small" icon={<UnlockOutlined />} onClick={() => void unlock(user)}>
               {t('users.unlock')}
+            </Button>
+          )}
+          {mayEndSessions(user) && (
+            <Button
+              type="link"
+              size="small"
+              icon={<DisconnectOutlined />}
+              onClick={() => void endSessions(user)}
+              data-testid={`end-sessions-${user.username}`}
+            >
+              {t('users.endSessions')}
+            </Button>
+          )}
+          {mayResetTotp(user) && (
+            <Button
+              type="link"
+              size="small"
+              icon={<SafetyCertificateOutlined />}
+              onClick={() => void resetTotp(user)}
+              data-testid={`reset-totp-${user.username}`}
+            >
+              {t('users.resetTotp')}
             </Button>
           )}
         </Space>
@@ -219,6 +275,11 @@ function UserStatus({ user }: { user: UserItem }) {
   return (
     <Space size={4} wrap>
       {tags.length > 0 ? tags : <Tag color="success">{t('users.status.active')}</Tag>}
+      {user.totpEnabled && (
+        <Tag color="blue" icon={<SafetyCertificateOutlined />}>
+          {t('users.status.totp')}
+        </Tag>
+      )}
     </Space>
   );
 }

@@ -15,4 +15,6 @@ export const userApi = {
   update: (id: number, body: UpdateUser, opts?: Opts) => api.patch<UserItem>(`/api/users/${id}`, body, opts),
   resetPassword: (id: number) => api.post<UserWithPassword>(`/api/users/${id}/reset-password`),
   unlock: (id: number) => api.post<UserItem>(`/api/users/${id}/unlock`),
+  resetTotp: (id: number) => api.post<UserItem>(`/api/users/${id}/reset-totp`),
+  endSessions: (id: number) => api.post<{ ended: number }>(`/api/users/${id}/end-sessions`),
 };
