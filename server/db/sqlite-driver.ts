@@ -98,7 +98,7 @@ class SqliteTwoConnectionDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    await Promise.all(upkeep.get(this.connections.writer) ?? []);
+    await Promise.all([...(upkeep.get(this.connections.writer) ?? [])]);
     // The reader first: the writer, last to close, checkpoints the write-ahead log into the file.
     this.connections.reader.close();
     this.connections.writer.close();
