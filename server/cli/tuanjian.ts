@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { registerBackupCommands } from '../backup/commands.js';
 import { loadConfig } from '../config.js';
+import { minAuditRetentionDays, purgeAuditLog, verifyAuditChain } from '../features/audit/service.js';
 import { importDepths, importDivisions, type ImportDepth } from '../features/orgs/import-divisions.js';
 import { openMigratedDatabase } from '../runtime.js';
 import { roles, type Role } from '../../common/domain.js';
@@ -119,6 +120,31 @@ users
     try {
       const { password } = await resetPasswordFromCli(handle.db, options.username);
       console.log(`已重置 ${options.username} 的密码（仅显示这一次）：${password}`);
+    } finally {
+      await handle.close();
+    }
+  });
+
+program
+  .command('audit')
+  .description('审计日志')
+  .command('purge')
+  .description(`删除早于指定天数的审计记录（至少保留 ${minAuditRetentionDays} 天），哈希链从保留的第一条继续校验`)
+  .requiredOption('--older-than-days <days>', `天数，不少于 ${minAuditRetentionDays}`, (value) => {
+    const days = Number(value);
+    if (!Number.isInteger(days) || days < minAuditRetentionDays)
+      throw new InvalidArgumentError(`应为不少于 ${minAuditRetentionDays} 的整数`);
+    return days;
+  })
+  .action(async (options: { olderThanDays: number }) => {
+    const handle = await openMigratedDatabase(loadConfig());
+    try {
+      const { deleted } = await purgeAuditLog(handle.db, { olderThanDays: options.olderThanDays });
+      const chain = await verifyAuditChain(handle.db);
+      console.log(
+        `已删除 ${deleted} 条早于 ${options.olderThanDays} 天的审计记录；哈希链校验${chain.ok ? '通过' : '未通过'}（${chain.checked} 条）`,
+      );
+      if (!chain.ok) process.exitCode = 1;
     } finally {
       await handle.close();
     }
