@@ -38,6 +38,7 @@ import { memberRequestRoutes } from './features/member-requests/routes.js';
 import { transferRoutes } from './features/transfers/routes.js';
 import { duplicateRoutes } from './features/duplicates/routes.js';
 import { approvalRoutes } from './features/approvals/routes.js';
+import { personalRightsRoutes } from './features/personal-rights/routes.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createKeyring, loadMasterKey, type Keyring } from './personal-data/keyring.js';
 import { registerErrorHandler } from './http/errors.js';
@@ -146,6 +147,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     duplicateRoutes,
     approvalRoutes,
     applicantRoutes,
+    personalRightsRoutes,
   ]) {
     await app.register(routes(featureDeps));
   }

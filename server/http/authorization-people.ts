@@ -130,6 +130,8 @@ export async function peopleRows({ ctx, tree }: PeopleTableEnv): Promise<Record<
 
     ...(await applicantRows({ ctx, tree }, branchOf)),
 
+    ...(await personalRightsRows({ ctx, tree }, branchOf)),
+
     // --- member import and export (server/features/imports) ---
     'GET /api/exports/members.xlsx': scoped(readCells, (c, where) =>
       get(`/api/exports/members.xlsx?orgId=${branchOf(where).id}`)(c),
@@ -402,6 +404,52 @@ async function reviewAndCadreRows(
     ),
   };
 }
+
+/** A person's rights (server/features/personal-rights): personal.rights, org admins only, in their subtree. */
+async function personalRightsRows(
+  { ctx }: PeopleTableEnv,
+  branchOf: (where: Where) => OrgRow,
+): Promise<Record<string, Row>> {
+  const people = {
+    inside: await makeMember(ctx, { org: branchOf('inside') }),
+    outside: await makeMember(ctx, { org: branchOf('outside') }),
+  };
+  return {
+    'POST /api/personal-rights/lookup': scoped(rightsCells, (c, where) =>
+      c.request({
+        method: 'POST',
+        url: '/api/personal-rights/lookup',
+        payload: { idNumber: people[where].idNumber },
+      }),
+    ),
+    'POST /api/personal-rights/copy': scoped(rightsCells, (c, where) =>
+      c.request({
+        method: 'POST',
+        url: '/api/personal-rights/copy',
+        payload: { idNumber: people[where].idNumber, format: 'json' },
+      }),
+    ),
+    'POST /api/personal-rights/erase': scoped(rightsCells, async (c, where) => {
+      const person = await makeMember(ctx, { org: branchOf(where) });
+      return c.request({
+        method: 'POST',
+        url: '/api/personal-rights/erase',
+        payload: { idNumber: person.idNumber, confirmation: person.fullName, reason: '本人申请删除' },
+      });
+    }),
+  };
+}
+
+/** Every role's [inside, outside] answer for a person's-rights route: org admins only, in their subtree. */
+const rightsCells = {
+  org_admin: [200, 404],
+  org_editor: [403, 403],
+  inspector: [403, 403],
+  system_admin: [403, 403],
+  security_admin: [403, 403],
+  audit_admin: [403, 403],
+  anonymous: [401, 401],
+} as const;
 
 const reviewAndCadreIdRoutes: Record<string, IdProbe> = {
   'GET /api/orgs/:id/annual-reviews/:year': {

@@ -497,6 +497,24 @@ const bodyCases: Record<string, BodyCase> = {
     valid: { rows: [{ orgId: tree.townA1.id, planned: 10 }] },
     wrongTypes: { rows: [{ orgId: 'x', planned: -1 }] },
   },
+  'POST /api/personal-rights/lookup': {
+    client: ledgerAdmin,
+    url: async () => '/api/personal-rights/lookup',
+    valid: { idNumber: probeMember.idNumber },
+    wrongTypes: { idNumber: 610102, phone: 138, fullName: [] },
+  },
+  'POST /api/personal-rights/copy': {
+    client: ledgerAdmin,
+    url: async () => '/api/personal-rights/copy',
+    valid: { idNumber: probeMember.idNumber, format: 'json' },
+    wrongTypes: { idNumber: {}, format: 'pdf' },
+  },
+  'POST /api/personal-rights/erase': {
+    client: ledgerAdmin,
+    url: async () => '/api/personal-rights/erase',
+    valid: { idNumber: probeMember.idNumber, confirmation: probeMember.fullName, reason: '本人申请删除' },
+    wrongTypes: { idNumber: probeMember.idNumber, confirmation: 5, reason: null },
+  },
 };
 
 function send(client: Client | 'login', options: InjectOptions): Promise<LightMyRequestResponse> {
