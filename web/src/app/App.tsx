@@ -24,6 +24,7 @@ import { MemberDetailPage } from '../features/people/MemberDetailPage.js';
 import { MemberListPage } from '../features/people/MemberListPage.js';
 import { QualityPage } from '../features/people/QualityPage.js';
 import { ReviewsPage } from '../features/people/ReviewsPage.js';
+import { PersonalRightsPage } from '../features/personal-rights/PersonalRightsPage.js';
 import { UsersPage } from '../features/users/UsersPage.js';
 import { configureApi } from './api.js';
 import { HomeRedirect, RequireAbility, RequireSession } from './guards.js';
@@ -279,6 +280,14 @@ function AppRoutes() {
           element={
             <RequireAbility permission="people.read">
               <ApprovalsPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="personal-rights"
+          element={
+            <RequireAbility permission="personal.rights">
+              <PersonalRightsPage />
             </RequireAbility>
           }
         />

@@ -11,6 +11,7 @@ import {
   KeyOutlined,
   LogoutOutlined,
   MenuOutlined,
+  SafetyOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
   UserAddOutlined,
@@ -103,6 +104,11 @@ function SideContent({ onNavigate }: { onNavigate?: () => void }) {
           <ApprovalsMenuLabel label={t('nav.approvals')} />
         </Link>
       ),
+    },
+    can('personal.rights') && {
+      key: '/personal-rights',
+      icon: <SafetyOutlined />,
+      label: <Link to="/personal-rights">{t('nav.personalRights')}</Link>,
     },
     can('org.move') && { key: '/moves', icon: <BranchesOutlined />, label: <Link to="/moves">{t('nav.moves')}</Link> },
     can('user.read') && { key: '/users', icon: <TeamOutlined />, label: <Link to="/users">{t('nav.users')}</Link> },

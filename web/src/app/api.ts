@@ -151,11 +151,17 @@ export const api = {
 
 /**
  * Downloads a file (an xlsx export) through the same session and error handling as every call, then hands it to
- * the browser as a download under the name the server gave it.
+ * the browser as a download under the name the server gave it. With a `body` it is a POST: what names a person
+ * (an ID number) goes in the body, never in the URL.
  */
-export async function download(path: string, query?: Query, fallbackName = 'download.xlsx'): Promise<void> {
-  const options: RequestOptions = { query };
-  const response = await send('GET', path, options, '*/*');
+export async function download(
+  path: string,
+  query?: Query,
+  fallbackName = 'download.xlsx',
+  body?: unknown,
+): Promise<void> {
+  const options: RequestOptions = { query, body };
+  const response = await send(body === undefined ? 'GET' : 'POST', path, options, '*/*');
   if (!response.ok) {
     const text = await response.text();
     let payload: unknown;

@@ -4,6 +4,7 @@ import { auditEn } from './audit.en.js';
 import { campaignsEn } from './campaigns.en.js';
 import { ledgerEn } from './ledger.en.js';
 import { peopleEn } from './people.en.js';
+import { personalRightsEn } from './personalRights.en.js';
 import type { zh } from './zh.js';
 import { identityEn } from './identity.en.js';
 
@@ -16,6 +17,7 @@ export const en: Record<keyof typeof zh, string> = {
   ...campaignsEn,
   ...ledgerEn,
   ...peopleEn,
+  ...personalRightsEn,
   'app.name': 'Tuanjian',
   'app.fullName': 'Tuanjian · Youth League Organisation & New-Media Platform',
   'app.footer': 'Tuanjian · open-source platform for Youth League grassroots work',

@@ -5,6 +5,7 @@ import { auditZh } from './audit.zh.js';
 import { campaignsZh } from './campaigns.zh.js';
 import { ledgerZh } from './ledger.zh.js';
 import { peopleZh } from './people.zh.js';
+import { personalRightsZh } from './personalRights.zh.js';
 import { identityZh } from './identity.zh.js';
 
 export const zh = {
@@ -15,6 +16,7 @@ export const zh = {
   ...campaignsZh,
   ...ledgerZh,
   ...peopleZh,
+  ...personalRightsZh,
   'app.name': '团建',
   'app.fullName': '团建 · 共青团基层组织与新媒体工作平台',
   'app.footer': '团建 Tuanjian · 开源的共青团基层组织与新媒体工作平台',
