@@ -67,6 +67,20 @@ describe('logging in', { timeout: 150_000 }, () => {
       secret = (await page.getByTestId('totp-secret').innerText()).replace(/\s/g, '');
       assert.match(secret, /^[A-Z2-7]{32}$/);
       await screenshot(page, 'two-factor-enrol');
+      // The same page on a phone, in another tab of the session: the same key (one QR code that works), no sideways
+      // scrolling.
+      const small = await openPage(browser!, { viewport: phone });
+      try {
+        await small.context.addCookies(await page.context().cookies());
+        await small.page.goto(`${server!.url}/two-factor`);
+        const shown = (await small.page.getByTestId('totp-secret').innerText()).replace(/\s/g, '');
+        assert.equal(shown, secret);
+        const overflow = await small.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `the enrolment page is ${overflow}px wider than a 390px phone`);
+        await screenshot(small.page, 'two-factor-enrol-phone-390');
+      } finally {
+        await small.context.close();
+      }
       await page.goto(`${server!.url}/users`);
       await page.waitForURL((url) => url.pathname === '/two-factor');
 
@@ -137,6 +151,16 @@ describe('logging in', { timeout: 150_000 }, () => {
         await page.locator('tr', { hasText: 'admin' }).getByText('两步验证').waitFor();
         await screenshot(page, 'users-end-sessions');
         await end.click();
+        // A click while the dialog still zooms in can land beside its button: wait until it stands still.
+        await page.waitForFunction(() => {
+          const dialog = document.querySelector('.ant-modal-confirm');
+          return (
+            dialog !== null &&
+            !/-(appear|enter)/.test(dialog.className) &&
+            getComputedStyle(dialog).transform === 'none' &&
+            dialog.getAnimations({ subtree: true }).length === 0
+          );
+        });
         await page.locator('.ant-modal-confirm').getByRole('button', { name: '结束会话' }).click();
         await page.getByText('已结束 1 个会话').first().waitFor();
         await other.page.reload();

@@ -84,3 +84,24 @@ export async function resetPasswordFromCli(db: Db, usernameInput: string): Promi
   });
   return { password };
 }
+
+/**
+ * Clears an account's second factor from the command line: the last resort when the one who could reset it through
+ * the API (the security admin) has lost their own phone. Its sessions end; the next login leads to enrolling again.
+ */
+export async function resetTotpFromCli(db: Db, usernameInput: string): Promise<void> {
+  const user = await findUserByUsername(db, usernameInput.toLowerCase());
+  if (!user) throw new Error(`没有用户 ${usernameInput}`);
+  if (user.totp_secret === null) throw new Error(`用户 ${user.username} 尚未启用两步验证`);
+  await db.transaction().execute(async (trx) => {
+    await updateUser(trx, user.id, { totp_secret: null, totp_pending_secret: null, totp_enabled_at: null });
+    await deleteUserSessions(trx, user.id);
+    await recordAudit(trx, null, {
+      action: 'user.reset_totp',
+      objectType: 'user',
+      objectId: user.id,
+      orgId: user.org_id,
+      details: { via: 'cli' },
+    });
+  });
+}

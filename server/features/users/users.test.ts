@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createTestContext } from '../../../test/harness.js';
 import { login, loginAs, makeTree, makeUser, testPassword } from '../../../test/factories.js';
-import { createAccountFromCli, resetPasswordFromCli } from './accounts.js';
+import { nextAddress } from '../../../test/clients.js';
+import { enrolDirectly } from '../../../test/totp.js';
+import { createAccountFromCli, resetPasswordFromCli, resetTotpFromCli } from './accounts.js';
 
 const ctx = await createTestContext();
 const tree = await makeTree(ctx);
@@ -228,4 +230,32 @@ test('admins end every session of an account they manage, audited; nobody else d
   assert.equal((await security.get('/api/auth/me')).statusCode, 200);
   assert.equal((await security.post(`/api/users/${system.user.id}/end-sessions`)).statusCode, 200);
   assert.equal((await system.get('/api/auth/me')).statusCode, 401);
+});
+
+test('the command line clears a second factor: the last resort of a security admin who lost the phone', async () => {
+  const security = await makeUser(ctx, { role: 'security_admin', username: 'cli-security' });
+  await enrolDirectly(ctx, security);
+  // From addresses of their own: this file's other tests have used the rate limit of the default one.
+  const fromElsewhere = () =>
+    ctx.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      remoteAddress: nextAddress(),
+      headers: { 'x-csrf-token': 'login' },
+      payload: { username: 'cli-security', password: testPassword },
+    });
+  const pending = await fromElsewhere();
+  assert.equal(pending.json().status, 'totp_required');
+  await resetTotpFromCli(ctx.db, 'CLI-Security');
+  const after = await fromElsewhere();
+  assert.equal(after.statusCode, 200);
+  assert.equal(after.json().user.totpEnabled, false);
+  await assert.rejects(resetTotpFromCli(ctx.db, 'cli-security'), /尚未启用两步验证/);
+  const audit = await ctx.db
+    .selectFrom('audit_log')
+    .select(['actor_id', 'details'])
+    .where('action', '=', 'user.reset_totp')
+    .where('object_id', '=', String(security.id))
+    .execute();
+  assert.deepEqual(audit, [{ actor_id: null, details: JSON.stringify({ via: 'cli' }) }]);
 });
