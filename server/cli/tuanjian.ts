@@ -6,7 +6,7 @@ import { minAuditRetentionDays, purgeAuditLog, verifyAuditChain } from '../featu
 import { importDepths, importDivisions, type ImportDepth } from '../features/orgs/import-divisions.js';
 import { openMigratedDatabase } from '../runtime.js';
 import { roles, type Role } from '../../common/domain.js';
-import { createAccountFromCli, parseRole, resetPasswordFromCli } from '../features/users/accounts.js';
+import { createAccountFromCli, parseRole, resetPasswordFromCli, resetTotpFromCli } from '../features/users/accounts.js';
 
 const levelNames = {
   province: '省级',
@@ -120,6 +120,20 @@ users
     try {
       const { password } = await resetPasswordFromCli(handle.db, options.username);
       console.log(`已重置 ${options.username} 的密码（仅显示这一次）：${password}`);
+    } finally {
+      await handle.close();
+    }
+  });
+
+users
+  .command('reset-totp')
+  .description('清除账户的两步验证（手机丢失时），并结束其全部会话；下次登录须重新设置')
+  .requiredOption('--username <name>', '用户名')
+  .action(async (options: { username: string }) => {
+    const handle = await openMigratedDatabase(loadConfig());
+    try {
+      await resetTotpFromCli(handle.db, options.username);
+      console.log(`已清除 ${options.username} 的两步验证，下次登录须重新设置`);
     } finally {
       await handle.close();
     }
