@@ -1039,6 +1039,30 @@ const table: Record<string, Row> = {
     },
     get('/api/audit/verify'),
   ),
+  'GET /api/audit/minors-access': plain(
+    {
+      org_admin: 403,
+      org_editor: 403,
+      inspector: 403,
+      system_admin: 403,
+      security_admin: 403,
+      audit_admin: 200,
+      anonymous: 401,
+    },
+    get('/api/audit/minors-access?year=2026'),
+  ),
+  'GET /api/audit/minors-access.xlsx': plain(
+    {
+      org_admin: 403,
+      org_editor: 403,
+      inspector: 403,
+      system_admin: 403,
+      security_admin: 403,
+      audit_admin: 200,
+      anonymous: 401,
+    },
+    get('/api/audit/minors-access.xlsx?year=2026'),
+  ),
   'GET /api/campaigns': plain(
     {
       org_admin: 200,
@@ -1740,6 +1764,7 @@ test('system, security and audit admins are separate', async () => {
   const user = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
   await denied(system, { method: 'GET', url: '/api/audit' });
   await denied(system, { method: 'GET', url: '/api/audit/verify' });
+  await denied(system, { method: 'GET', url: '/api/audit/minors-access?year=2026' });
   await denied(system, { method: 'POST', url: `/api/users/${user.id}/reset-password` });
   for (const options of [
     { method: 'GET', url: '/api/orgs/roots' },
