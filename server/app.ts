@@ -41,7 +41,8 @@ import { approvalRoutes } from './features/approvals/routes.js';
 import { personalRightsRoutes } from './features/personal-rights/routes.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { createKeyring, loadMasterKey, type Keyring } from './personal-data/keyring.js';
-import { registerErrorHandler } from './http/errors.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/errors.js';
+import { registerStrictInput } from './http/input.js';
 import { registerGuard, type RouteEntry } from './http/guard.js';
 import { loggerOptions } from './logger.js';
 
@@ -75,6 +76,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    // Errors raised before a route is found, or before there is a request, keep the one error format.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -104,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // carries them too.
   registerGuard(app, { db, config, routes: routeTable });
   registerErrorHandler(app);
+  registerStrictInput(app);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: { info: { title: '团建 Tuanjian API', version: '0.1.0' } },

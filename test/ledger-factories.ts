@@ -29,7 +29,7 @@ export function nextPhone(): string {
 export function pngBytes(extra = ''): Buffer {
   const png = Buffer.from(
     '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
-      '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+      '1f15c4890000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082',
     'hex',
   );
   return Buffer.concat([png, Buffer.from(extra)]);

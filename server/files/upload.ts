@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, invalid } from '../http/errors.js';
+import { polyglotProblem } from './polyglot.js';
 import { readStoredFile } from './store.js';
 
 // Small uploads in (one file read into memory, typed by its bytes, with the form's text fields) and stored files
@@ -79,6 +80,13 @@ export async function readSmallUpload<T extends FileType>(
   if (file.bytes.length > options.maxBytes) throw tooLarge();
   const type = options.detect(file.bytes);
   if (!type) throw new AppError('unsupported_file', 415, options.unsupportedMessage);
+  if (polyglotProblem(file.bytes, type.mime)) {
+    throw new AppError(
+      'unsupported_file',
+      415,
+      `${options.what}内容不完整，或夹带了网页、压缩包等其他格式的数据，已拒绝：请重新截图或另存后再上传`,
+    );
+  }
   return { bytes: file.bytes, type, fileName: safeFileName(file.name, type.extension, options.fallbackStem), fields };
 }
 

@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorBody, ErrorCode } from '../../common/errors.js';
 
@@ -39,6 +40,49 @@ function validationBody(error: FastifyError & { validation: { instancePath: stri
   };
 }
 
+const internalError = (request: FastifyRequest): ErrorBody => ({
+  error: { code: 'internal_error', message: '服务器内部错误，请稍后重试', requestId: String(request.id) },
+});
+
+/**
+ * Fastify's `frameworkErrors`: a URL the router cannot decode (`/api/orgs/%FF`) or a path parameter beyond
+ * maxParamLength is answered before any route or error handler runs; these keep the one error format.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+    void reply.status(tooLong ? 414 : 400).send({
+      error: { code: 'validation_failed', message: tooLong ? '请求地址中的参数过长' : '请求地址格式有误，无法解析' },
+    } satisfies ErrorBody);
+    return;
+  }
+  request.log.error({ err: error }, 'framework error');
+  void reply.status(500).send(internalError(request));
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before there is a request (headers beyond 16 KB,
+ * such as a cookie that grew too large; a malformed request line; a request too slow to arrive) gets the same
+ * error format as everything else, written straight to the socket as Fastify's own handler does.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', '请求头过大（Cookie 过多或过长），请清除本站 Cookie 后重试']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', '请求超时，请重试']
+        : [400, 'Bad Request', '请求格式有误，无法解析'];
+  const body = JSON.stringify({ error: { code: 'validation_failed', message } } satisfies ErrorBody);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 /** One place maps every error to `{ error: { code, message, details? } }`; stack traces never leave the server. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -67,9 +111,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
         .send({ error: { code: 'validation_failed', message } } satisfies ErrorBody);
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({
-      error: { code: 'internal_error', message: '服务器内部错误，请稍后重试', requestId: String(request.id) },
-    } satisfies ErrorBody);
+    return reply.status(500).send(internalError(request));
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -100,13 +100,29 @@ async function* parseCsv(chunks: AsyncIterable<string>): AsyncGenerator<RawRow[]
   if (pending.length > 0) yield pending;
 }
 
+/**
+ * The file's text, decoded strictly: the encoding was chosen from the first 64 KB, and bytes further on that are
+ * not of it are refused rather than replaced by U+FFFD; so is a NUL character (no text file has one, and
+ * PostgreSQL cannot store it).
+ */
 async function* decodeFile(file: string, encoding: TextEncodingName): AsyncGenerator<string> {
-  const decoder = new TextDecoder(encoding);
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 64 * 1024 })) {
-    yield decoder.decode(chunk as Buffer, { stream: true });
+  const decoder = new TextDecoder(encoding, { fatal: true });
+  const notText = () =>
+    unsupportedFile(
+      `文件中有无法识别的字符（不是有效的 ${encoding === 'utf-8' ? 'UTF-8' : 'GB18030'} 文本），请另存为 UTF-8 编码的 CSV 后上传`,
+    );
+  try {
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 64 * 1024 })) {
+      const text = decoder.decode(chunk as Buffer, { stream: true });
+      if (text.includes('\0')) throw notText();
+      yield text;
+    }
+    const rest = decoder.decode();
+    if (rest) yield rest;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw code === 'ERR_ENCODING_INVALID_ENCODED_DATA' ? notText() : error;
   }
-  const rest = decoder.decode();
-  if (rest) yield rest;
 }
 
 /** A CSV file as one sheet of text cells. */

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Entry } from 'yauzl';
 import { AppError } from '../http/errors.js';
+import { unsupportedFile } from './detect.js';
 import { sharedStringStore, type SharedStrings } from './shared-strings.js';
 import type { CellValue } from './values.js';
 import { defaultZipLimits, notWorkbook, openGuardedZip, type GuardedZip, type ZipLimits } from './zip-guard.js';
@@ -24,6 +25,19 @@ export type RawSheet = { name: string; chunks: AsyncGenerator<RawRow[]> };
 
 /** Rows per chunk handed to the reader. */
 const chunkRows = 500;
+
+// A hostile workbook must cost no more than its size: every scan below is one pass of indexOf (no regular
+// expression that backtracks over what it already read, which made a row that never closes quadratic), and what
+// is held at once is bounded. A row or a shared string is at most a few hundred KB in any real sheet.
+const maxElementChars = 8 * 1024 * 1024;
+/** The parts read whole: the workbook, its relationships and the styles (a few MB in the largest workbooks). */
+const maxPartChars = 32 * 1024 * 1024;
+/** Excel's last column is XFD. */
+const maxColumns = 16_384;
+
+const tooLargeElement = () => unsupportedFile('工作簿中有一行或一个单元格的内容过大（超过 8 MB），已拒绝处理');
+const notUtf8 = () =>
+  unsupportedFile('工作簿中有不是 UTF-8 编码的文字，文件可能已损坏：请在 Excel 或 WPS 中另存为 .xlsx 后上传');
 
 /** A broken or lying zip, or XML that does not parse, is the uploader's file, not our error. */
 function asFileError(error: unknown): unknown {
@@ -53,13 +67,14 @@ async function* workbookSheets(zip: GuardedZip, opened: Readable[]): AsyncGenera
   const rels = part('xl/_rels/workbook.xml.rels');
   const targets = new Map<string, string>();
   if (rels) {
-    for (const [, attrs] of (await readPart(zip, rels, opened)).matchAll(/<Relationship\b([^>]*)>/g)) {
+    for (const attrs of startTags(await readPart(zip, rels, opened), 'Relationship')) {
       const id = attribute(attrs, 'Id');
       const target = attribute(attrs, 'Target');
       if (id && target) targets.set(id, entryName(target));
     }
   }
-  const date1904 = /<workbookPr\b[^>]*\bdate1904\s*=\s*["'](1|true)["']/.test(workbook);
+  const workbookPr = startTags(workbook, 'workbookPr').next();
+  const date1904 = !workbookPr.done && ['1', 'true'].includes(attribute(workbookPr.value, 'date1904') ?? '');
   const styles = part('xl/styles.xml');
   const dateStyles = styles ? dateStyleIndexes(await readPart(zip, styles, opened)) : new Set<number>();
   const sharedStringsPart = part('xl/sharedStrings.xml');
@@ -68,12 +83,15 @@ async function* workbookSheets(zip: GuardedZip, opened: Readable[]): AsyncGenera
     : sharedStringStore();
   const context: SheetContext = { sharedStrings, dateStyles, date1904 };
 
-  for (const [, attrs] of workbook.matchAll(/<sheet\b([^>]*)>/g)) {
+  // Each part once: a workbook listing one sheet a million times would otherwise inflate it a million times.
+  const seen = new Set<Entry>();
+  for (const attrs of startTags(workbook, 'sheet')) {
     const state = attribute(attrs, 'state');
     if (state === 'hidden' || state === 'veryHidden') continue;
     const entry = part(targets.get(attribute(attrs, 'r:id') ?? '') ?? '');
-    if (!entry) continue;
-    const stream = await openText(zip, entry, opened);
+    if (!entry || seen.has(entry)) continue;
+    seen.add(entry);
+    const stream = await openEntry(zip, entry, opened);
     yield { name: decodeXml(attribute(attrs, 'name') ?? ''), chunks: sheetRows(stream, context) };
     stream.destroy(); // a sheet the consumer left unfinished
   }
@@ -84,44 +102,153 @@ function entryName(target: string): string {
   return target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
 }
 
-async function openText(zip: GuardedZip, entry: Entry, opened: Readable[]): Promise<Readable> {
+async function openEntry(zip: GuardedZip, entry: Entry, opened: Readable[]): Promise<Readable> {
   const stream = await zip.open(entry);
-  stream.setEncoding('utf8');
   opened.push(stream);
   return stream;
+}
+
+const isDecodingError = (error: unknown) =>
+  error instanceof TypeError && (error as { code?: unknown }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA';
+
+/**
+ * An entry's text, decoded strictly: bytes that are not UTF-8 are refused rather than replaced by U+FFFD, and so is
+ * a NUL character, which XML never allows (and PostgreSQL cannot store).
+ */
+async function* textOf(stream: Readable): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of stream) {
+      const text = decoder.decode(chunk as Buffer, { stream: true });
+      if (text.includes('\0')) throw notWorkbook();
+      if (text) yield text;
+    }
+    const rest = decoder.decode();
+    if (rest) yield rest;
+  } catch (error) {
+    throw isDecodingError(error) ? notUtf8() : error;
+  }
 }
 
 /** A small part (workbook, relationships, styles) as one string. */
 async function readPart(zip: GuardedZip, entry: Entry, opened: Readable[]): Promise<string> {
   let text = '';
-  for await (const chunk of await openText(zip, entry, opened)) text += chunk as string;
+  for await (const chunk of textOf(await openEntry(zip, entry, opened))) {
+    text += chunk;
+    if (text.length > maxPartChars) throw notWorkbook();
+  }
   return text;
 }
 
+/** After a tag's name: white space, `>` or `/` (so that `row` does not match `rowBreaks`). */
+function endsName(code: number): boolean {
+  return code === 32 || code === 62 || code === 47 || code === 9 || code === 10 || code === 13;
+}
+
 /**
- * Complete elements `<tag …/>` or `<tag …>…</tag>` from a stream of XML text, a group per chunk of text. The
- * tag name must be followed by a space, `>` or `/` (so `row` does not match `rowBreaks`). What remains of an
- * element cut by the chunk's end waits for the next chunk.
+ * Complete elements `<tag …/>` or `<tag …>…</tag>` from a stream of XML text, a group per chunk of text. An element
+ * cut by a chunk's end is kept as pieces, and only each new chunk is searched for its end (with the few characters
+ * before it that may begin the end tag): every character is looked at once, and never copied again until the
+ * element is complete. An element longer than maxElementChars is refused.
  */
-async function* elements(stream: Readable, tag: string): AsyncGenerator<string[]> {
-  const pattern = new RegExp(`<${tag}(?=[\\s/>])[^>]*?(?:/>|>[\\s\\S]*?</${tag}>)`, 'g');
-  let rest = '';
-  for await (const chunk of stream) {
-    const text = rest + (chunk as string);
-    pattern.lastIndex = 0;
-    const found: string[] = [];
-    let end = 0;
-    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      found.push(match[0]);
-      end = pattern.lastIndex;
+async function* elements(chunks: AsyncIterable<string>, tag: string): AsyncGenerator<string[]> {
+  const open = `<${tag}`;
+  const close = `</${tag}>`;
+  let pending: string[] = []; // the pieces of an element cut by chunk ends, from its `<`
+  let pendingLength = 0;
+  let inBody = false; // the pending element's start tag is complete: its end tag is sought
+  let carry = ''; // nothing pending: the last characters of a chunk, which may begin `<tag`
+  const hold = (piece: string) => {
+    pending.push(piece);
+    pendingLength += piece.length;
+    if (pendingLength > maxElementChars) throw tooLargeElement();
+  };
+  /** Where the pending element ends in the chunk (just past it), or -1. */
+  const pendingEnd = (chunk: string): number => {
+    if (!inBody) {
+      const gt = chunk.indexOf('>');
+      if (gt < 0) return -1;
+      const last = pending[pending.length - 1];
+      if ((gt > 0 ? chunk.charCodeAt(gt - 1) : last.charCodeAt(last.length - 1)) === 47) return gt + 1;
+      inBody = true;
+      const end = chunk.indexOf(close, gt + 1);
+      return end < 0 ? -1 : end + close.length;
     }
-    // Keep what may be the start of the next element: from its opening tag, or from a `<` cut by the chunk's end.
-    const open = text.indexOf(`<${tag}`, end);
-    const cut = text.lastIndexOf('<');
-    rest = open >= 0 ? text.slice(open) : cut >= end && text.indexOf('>', cut) < 0 ? text.slice(cut) : '';
+    let tail = '';
+    for (let i = pending.length - 1; i >= 0 && tail.length < close.length - 1; i--) tail = pending[i] + tail;
+    tail = tail.slice(-(close.length - 1));
+    const end = (tail + chunk).indexOf(close);
+    return end < 0 ? -1 : end - tail.length + close.length;
+  };
+  for await (const chunk of chunks) {
+    const found: string[] = [];
+    let text = chunk;
+    let from = 0;
+    if (pendingLength > 0) {
+      const end = pendingEnd(chunk);
+      if (end < 0) {
+        hold(chunk);
+        continue;
+      }
+      pending.push(chunk.slice(0, end));
+      found.push(pending.join(''));
+      pending = [];
+      pendingLength = 0;
+      from = end;
+    } else if (carry) {
+      text = carry + chunk;
+    }
+    carry = '';
+    for (;;) {
+      let at = text.indexOf(open, from);
+      while (at >= 0 && at + open.length < text.length && !endsName(text.charCodeAt(at + open.length))) {
+        at = text.indexOf(open, at + 1);
+      }
+      if (at < 0) {
+        carry = text.slice(Math.max(from, text.length - open.length + 1)); // a `<ro` cut by the chunk's end
+        break;
+      }
+      if (at + open.length >= text.length) {
+        carry = text.slice(at); // what follows the name is in the next chunk
+        break;
+      }
+      const gt = text.indexOf('>', at + open.length);
+      if (gt >= 0 && text.charCodeAt(gt - 1) === 47) {
+        found.push(text.slice(at, gt + 1));
+        from = gt + 1;
+        continue;
+      }
+      const end = gt < 0 ? -1 : text.indexOf(close, gt + 1);
+      if (end < 0) {
+        inBody = gt >= 0;
+        hold(text.slice(at));
+        break;
+      }
+      found.push(text.slice(at, end + close.length));
+      from = end + close.length;
+    }
     if (found.length > 0) yield found;
   }
 }
+
+/** The attributes of each start tag `<name …>` of a part read whole, in order; one pass of indexOf. */
+function* startTags(xml: string, name: string): Generator<string> {
+  const open = `<${name}`;
+  let at = 0;
+  for (;;) {
+    const found = xml.indexOf(open, at);
+    if (found < 0) return;
+    const after = found + open.length;
+    at = after;
+    if (!endsName(xml.charCodeAt(after))) continue;
+    const gt = xml.indexOf('>', after);
+    if (gt < 0) return;
+    yield xml.slice(after, xml.charCodeAt(gt - 1) === 47 ? gt - 1 : gt);
+    at = gt + 1;
+  }
+}
+
+const isSpace = (code: number) => code === 32 || code === 9 || code === 10 || code === 13;
 
 /** An attribute's value (entities not decoded), from the text between a tag's name and its `>`. */
 function attribute(attrs: string, name: string): string | undefined {
@@ -134,9 +261,22 @@ function attribute(attrs: string, name: string): string | undefined {
       if (end >= 0) return attrs.slice(start, end);
     }
   }
-  // Other white space around `=` or before the name: the general form.
-  const match = new RegExp(`(?:^|\\s)${name.replace(':', '\\:')}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
-  return match ? (match[1] ?? match[2]) : undefined;
+  // Other white space around `=` or before the name: the general form, in one pass.
+  for (let from = 0; ;) {
+    const found = attrs.indexOf(name, from);
+    if (found < 0) return undefined;
+    from = found + name.length;
+    if (found > 0 && !isSpace(attrs.charCodeAt(found - 1))) continue;
+    let i = from;
+    while (isSpace(attrs.charCodeAt(i))) i++;
+    if (attrs[i] !== '=') continue;
+    i++;
+    while (isSpace(attrs.charCodeAt(i))) i++;
+    const quote = attrs[i];
+    if (quote !== '"' && quote !== "'") continue;
+    const end = attrs.indexOf(quote, i + 1);
+    return end < 0 ? undefined : attrs.slice(i + 1, end);
+  }
 }
 
 const entities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -147,23 +287,41 @@ export function decodeXml(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, name: string) => {
     if (name[0] !== '#') return entities[name] ?? whole;
     const code = name[1] === 'x' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    // NUL is no XML character (and PostgreSQL cannot store it): left as written, like a code beyond Unicode.
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
   });
 }
 
 /** The text of a string item (`<si>`, `<is>`): its `<t>` runs joined; phonetic guides (`<rPh>`) left out. */
 function runText(xml: string): string {
-  const body = xml.includes('<rPh') ? xml.replace(/<rPh\b[\s\S]*?<\/rPh>/g, '') : xml;
   let text = '';
-  for (const [, , content] of body.matchAll(/<t(\s[^>]*)?(?:\/>|>([\s\S]*?)<\/t>)/g)) {
-    if (content) text += decodeXml(content);
+  let phonetic = xml.indexOf('<rPh');
+  for (let at = 0; ;) {
+    const found = xml.indexOf('<t', at);
+    if (found < 0) return text;
+    if (phonetic >= 0 && phonetic < found) {
+      const end = xml.indexOf('</rPh>', phonetic);
+      if (end < 0) return text;
+      at = end + 6;
+      phonetic = xml.indexOf('<rPh', at);
+      continue;
+    }
+    at = found + 2;
+    if (!endsName(xml.charCodeAt(at))) continue;
+    const gt = xml.indexOf('>', at);
+    if (gt < 0) return text;
+    at = gt + 1;
+    if (xml.charCodeAt(gt - 1) === 47) continue;
+    const close = xml.indexOf('</t>', at);
+    if (close < 0) return text;
+    text += decodeXml(xml.slice(at, close));
+    at = close + 4;
   }
-  return text;
 }
 
 async function readSharedStrings(zip: GuardedZip, entry: Entry, opened: Readable[]): Promise<SharedStrings> {
   const store = sharedStringStore();
-  for await (const items of elements(await openText(zip, entry, opened), 'si')) {
+  for await (const items of elements(textOf(await openEntry(zip, entry, opened)), 'si')) {
     for (const item of items) store.add(runText(item));
   }
   return store;
@@ -177,6 +335,7 @@ const builtInDateFormats = new Set([
 
 /** A format code that shows a date or a time: y m d h s outside quoted text and [colour]/[$-804] brackets. */
 function isDateFormat(code: string): boolean {
+  if (code.length > 255) return false; // Excel's own limit; longer is no format Excel wrote
   return /[ymdhsYMDHS]/.test(
     code
       .replace(/\[[^\]]*\]/g, '')
@@ -188,13 +347,14 @@ function isDateFormat(code: string): boolean {
 /** Indexes of the cell formats (`s` attribute of a cell) whose number format is a date or a time. */
 function dateStyleIndexes(styles: string): Set<number> {
   const custom = new Map<number, string>();
-  for (const [, attrs] of styles.matchAll(/<numFmt\b([^>]*)>/g)) {
+  for (const attrs of startTags(styles, 'numFmt')) {
     custom.set(Number(attribute(attrs, 'numFmtId')), decodeXml(attribute(attrs, 'formatCode') ?? ''));
   }
   const dates = new Set<number>();
-  const cellXfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(styles)?.[1] ?? '';
+  const from = styles.indexOf('<cellXfs');
+  const to = from < 0 ? -1 : styles.indexOf('</cellXfs>', from);
   let index = 0;
-  for (const [, attrs] of cellXfs.matchAll(/<xf\b([^>]*)>/g)) {
+  for (const attrs of startTags(to < 0 ? '' : styles.slice(from, to), 'xf')) {
     const id = Number(attribute(attrs, 'numFmtId') ?? 0);
     const code = custom.get(id);
     if (code === undefined ? builtInDateFormats.has(id) : isDateFormat(code)) dates.add(index);
@@ -209,7 +369,7 @@ async function* sheetRows(stream: Readable, context: SheetContext): AsyncGenerat
   let previous = 0;
   try {
     let chunk: RawRow[] = [];
-    for await (const rows of elements(stream, 'row')) {
+    for await (const rows of elements(textOf(stream), 'row')) {
       for (const xml of rows) {
         const row = parseRow(xml, previous, context);
         previous = row.rowNumber;
@@ -259,9 +419,13 @@ function parseRow(xml: string, previous: number, context: SheetContext): RawRow 
       continue;
     }
     const tagEnd = xml.indexOf('>', start);
+    if (tagEnd < 0) break;
     const attrs = xml.slice(start + 2, xml[tagEnd - 1] === '/' ? tagEnd - 1 : tagEnd);
     const named = columnOf(attribute(attrs, 'r'));
     column = named >= 0 ? named : column + 1;
+    if (column >= maxColumns) {
+      throw unsupportedFile(`工作簿第 ${rowNumber} 行的列超出了 Excel 的范围（最多 ${maxColumns} 列）`);
+    }
     if (xml[tagEnd - 1] === '/') {
       at = tagEnd + 1;
       continue;
@@ -283,8 +447,17 @@ function valueText(inner: string): string | null {
     const end = inner.indexOf('</v>', 3);
     return end < 0 ? null : inner.slice(3, end);
   }
-  const match = /<v(?:\s[^>]*)?(?:\/>|>([\s\S]*?)<\/v>)/.exec(inner);
-  return match ? (match[1] ?? '') : null;
+  for (let at = 0; ;) {
+    const found = inner.indexOf('<v', at);
+    if (found < 0) return null;
+    at = found + 2;
+    if (!endsName(inner.charCodeAt(at))) continue;
+    const gt = inner.indexOf('>', at);
+    if (gt < 0) return null;
+    if (inner.charCodeAt(gt - 1) === 47) return '';
+    const end = inner.indexOf('</v>', gt + 1);
+    return end < 0 ? null : inner.slice(gt + 1, end);
+  }
 }
 
 const dayMs = 86_400_000;
