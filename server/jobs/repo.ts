@@ -135,7 +135,7 @@ export async function requeueStaleJobs(
   const failed = await stale()
     .set({
       status: 'failed',
-      error: `任务执行中多次中断（已尝试 ${options.maxAttempts} 次），已停止`,
+      error: interruptedTooOften(options.maxAttempts),
       finished_at: nowIso(),
       heartbeat_at: null,
     })
@@ -143,4 +143,50 @@ export async function requeueStaleJobs(
     .executeTakeFirst();
   const requeued = await stale().set({ status: 'queued', claimed_by: null, heartbeat_at: null }).executeTakeFirst();
   return { requeued: Number(requeued.numUpdatedRows), failed: Number(failed.numUpdatedRows) };
+}
+
+const interruptedTooOften = (attempts: number) => `任务执行中多次中断（已尝试 ${attempts} 次），已停止`;
+
+/**
+ * Jobs held by workers known to have ended (`ended(claimedBy)`: a process of this host that is gone) go back to
+ * the queue at once, or fail after maxAttempts, without waiting for their heartbeat to go stale. Each is taken back
+ * only if still held by the same dead worker (a compare-and-set).
+ */
+export async function requeueJobsOfEndedWorkers(
+  db: Executor,
+  options: { instance: string; ended: (claimedBy: string) => boolean; maxAttempts: number },
+): Promise<{ requeued: number; failed: number }> {
+  const running = await db
+    .selectFrom('jobs')
+    .select(['id', 'claimed_by', 'attempts'])
+    .where('status', '=', 'running')
+    .where('claimed_by', '!=', options.instance)
+    .execute();
+  let requeued = 0;
+  let failed = 0;
+  for (const job of running) {
+    if (job.claimed_by === null || !options.ended(job.claimed_by)) continue;
+    const giveUp = job.attempts >= options.maxAttempts;
+    const result = await db
+      .updateTable('jobs')
+      .set(
+        giveUp
+          ? {
+              status: 'failed',
+              error: interruptedTooOften(options.maxAttempts),
+              finished_at: nowIso(),
+              heartbeat_at: null,
+            }
+          : { status: 'queued', claimed_by: null, heartbeat_at: null },
+      )
+      .where('id', '=', job.id)
+      .where('claimed_by', '=', job.claimed_by)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) {
+      if (giveUp) failed++;
+      else requeued++;
+    }
+  }
+  return { requeued, failed };
 }

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { openTestDatabase } from '../../test/harness.js';
 import { nowIso } from '../db/tree.js';
+import { processEnded, processTag } from './liveness.js';
 import { findJob, insertJob } from './repo.js';
 import { createJobRunner, JobFailure, type JobRunnerOptions } from './runner.js';
 
@@ -164,4 +167,40 @@ test('a worker that lost its job to another instance writes nothing when it fini
   assert.equal(job.status, 'running');
   assert.equal(job.claimed_by, 'other:2:beef');
   assert.equal(job.result, null);
+});
+
+test('a job of a process of this host that has ended is re-queued at the next start at once, not after two minutes', async () => {
+  const host = processTag.split('-')[0];
+  const gone = spawn(process.execPath, ['-e', '']);
+  await once(gone, 'exit');
+  const claim = async (claimedBy: string) => {
+    const id = await insertJob(db, { kind: 'after-crash', orgId: null, createdBy: null, input: {} });
+    await db
+      .updateTable('jobs')
+      .set({ status: 'running', claimed_by: claimedBy, heartbeat_at: nowIso(), attempts: 1, started_at: nowIso() })
+      .where('id', '=', id)
+      .execute();
+    return id;
+  };
+  // Killed a moment ago: its heartbeat is fresh, but its process is gone.
+  const killed = await claim(`vm:${host}-${gone.pid}-0badc0de:00000001`);
+  // An earlier start of a process with our pid (a restarted container's server is pid 1 every time).
+  const earlierLife = await claim(`vm:${host}-${process.pid}-0badc0de:00000002`);
+  // A process of this host that is alive (the test runner), and one of another host: left to their heartbeat.
+  const alive = await claim(`vm:${host}-${process.ppid}-0badc0de:00000003`);
+  const elsewhere = await claim(`other:00000000-${gone.pid}-0badc0de:00000004`);
+
+  const jobs = runner();
+  const ran: number[] = [];
+  jobs.register('after-crash', async ({ job }) => {
+    ran.push(job.id);
+    return null;
+  });
+  await jobs.start();
+  assert.equal((await settled(killed)).attempts, 2);
+  assert.equal((await settled(earlierLife)).status, 'done');
+  await jobs.stop();
+  assert.deepEqual(ran.sort(), [killed, earlierLife].sort());
+  for (const id of [alive, elsewhere]) assert.equal((await findJob(db, id))!.status, 'running');
+  assert.equal(processEnded(processTag), false, 'this process is alive');
 });

@@ -6,11 +6,13 @@ import {
   finishJob,
   insertJob,
   releaseJob,
+  requeueJobsOfEndedWorkers,
   requeueStaleJobs,
   touchJob,
   type JobRow,
   type NewJob,
 } from './repo.js';
+import { processEnded, processTag } from './liveness.js';
 
 export type JobContext = {
   job: JobRow;
@@ -78,7 +80,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const staleMs = options.staleMs ?? 120_000;
   const maxAttempts = options.maxAttempts ?? 3;
   const sweepMs = Math.min(30_000, staleMs / 4);
-  const instance = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  // <host>:<process tag>:<runner>, at most 24 + 1 + 25 + 1 + 8 characters (claimed_by is varchar(64)).
+  const instance = `${hostname().slice(0, 24)}:${processTag}:${randomBytes(4).toString('hex')}`;
   const handlers = new Map<string, JobHandler>();
   let started = false;
   let stopped = false;
@@ -94,14 +97,24 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     timer.unref();
   };
 
-  /** Dead workers' jobs back to the queue: at start, then at most every sweepMs (it is two UPDATEs). */
+  /**
+   * Dead workers' jobs back to the queue: at start, then at most every sweepMs. Those of a process of this host
+   * that has ended (killed, crashed, the server restarted) at once; any other worker's once its heartbeat is stale.
+   */
   let lastSweep = 0;
   async function sweep(): Promise<void> {
     if (Date.now() - lastSweep < sweepMs) return;
     lastSweep = Date.now();
+    const ended = await requeueJobsOfEndedWorkers(db, {
+      instance,
+      ended: (claimedBy) => processEnded(claimedBy.split(':').at(-2) ?? ''),
+      maxAttempts,
+    });
     const staleBefore = new Date(Date.now() - staleMs).toISOString();
-    const { requeued, failed } = await requeueStaleJobs(db, { instance, staleBefore, maxAttempts });
-    if (requeued + failed > 0) log.info({ requeued, failed }, 'stale jobs recovered');
+    const stale = await requeueStaleJobs(db, { instance, staleBefore, maxAttempts });
+    const requeued = ended.requeued + stale.requeued;
+    const failed = ended.failed + stale.failed;
+    if (requeued + failed > 0) log.info({ requeued, failed }, 'jobs of dead workers recovered');
   }
 
   async function run(job: JobRow, abort: AbortController): Promise<void> {
