@@ -37,5 +37,7 @@ export function startScheduler(db: Db, config: Config, log: FastifyBaseLogger): 
     new Cron('30 3 * * *', { unref: true, protect: true, timezone: 'Asia/Shanghai' }, files),
   ];
   setTimeout(() => void daily(), 5_000).unref();
+  // What a crash left in the store (a half-received upload, an upload whose import ended) goes at start-up.
+  void files();
   return { stop: () => jobs.forEach((job) => job.stop()) };
 }

@@ -1,13 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import type { Executor } from '../db/schema.js';
 import { nowIso } from '../db/tree.js';
+import { processEnded, processTag } from '../jobs/liveness.js';
 
 /**
  * Uploaded files, content-addressed: <data dir>/files/ab/<sha256>. A file is written to a temporary name,
- * fsynced and renamed, so a crash never leaves a half-written file under its final name; the row in `files`
- * is inserted by the caller's transaction, and `sweepOrphans` removes files whose row never committed.
+ * fsynced and renamed (and the directory fsynced), so a crash never leaves a half-written file under its final
+ * name; the row in `files` is inserted by the caller's transaction, and `sweepOrphans` removes what a crash left:
+ * temporary files, files whose row never committed, uploads whose import ended. `server/crash.test.ts` kills the
+ * server during uploads and checks.
  */
 export function filesDir(dataDir: string): string {
   return path.join(dataDir, 'files');
@@ -27,6 +31,12 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** Creates the directory of a stored file; a new shard directory is made durable in its parent too. */
+function makeShardDir(target: string): void {
+  const dir = path.dirname(target);
+  if (fs.mkdirSync(dir, { recursive: true }) !== undefined) fsyncDir(path.dirname(dir));
+}
+
 /** Writes the bytes (once) and records them; returns the content address. */
 export async function storeFile(
   trx: Executor,
@@ -37,10 +47,8 @@ export async function storeFile(
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const target = storedFilePath(dataDir, sha256);
   if (!fs.existsSync(target)) {
-    const tmpDir = path.join(filesDir(dataDir), 'tmp');
-    fs.mkdirSync(tmpDir, { recursive: true });
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    const tmp = path.join(tmpDir, `${sha256}.${randomBytes(6).toString('hex')}`);
+    makeShardDir(target);
+    const tmp = tempFilePath(dataDir);
     const fd = fs.openSync(tmp, 'w', 0o600);
     try {
       fs.writeSync(fd, bytes);
@@ -59,11 +67,14 @@ export async function storeFile(
   return { sha256, size: bytes.length };
 }
 
-/** A temporary file for bytes on their way into the store (an upload being received, a report being written). */
+/**
+ * A temporary file for bytes on their way into the store (an upload being received, a report being written). Its
+ * name starts with the writing process's tag, so that once that process has died the sweep knows it for litter.
+ */
 export function tempFilePath(dataDir: string, suffix = ''): string {
   const tmpDir = path.join(filesDir(dataDir), 'tmp');
   fs.mkdirSync(tmpDir, { recursive: true });
-  return path.join(tmpDir, `${randomBytes(12).toString('hex')}${suffix}`);
+  return path.join(tmpDir, `${processTag}.${randomBytes(12).toString('hex')}${suffix}`);
 }
 
 /**
@@ -90,7 +101,7 @@ export async function storeFileFromPath(
     } finally {
       fs.closeSync(fd);
     }
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    makeShardDir(target);
     fs.renameSync(tempPath, target);
     fsyncDir(path.dirname(target));
   }
@@ -112,33 +123,63 @@ export function readStoredFile(dataDir: string, sha256: string): Buffer {
   return fs.readFileSync(storedFilePath(dataDir, sha256));
 }
 
+/** How import uploads are stored (features/imports/service.ts): the sweep recognises them by it. */
+const uploadMime = 'application/octet-stream';
+
 /**
- * Removes temporary files older than an hour and stored files with no row (a crash between the rename and the
- * commit). Returns what it removed.
+ * Removes what a crash (or a failed step) leaves in the store, and returns how many files it removed:
+ * - temporary files whose writing process has ended (on this host), or older than an hour;
+ * - stored files with no row, older than an hour: the crash came between the rename and the commit (a younger
+ *   one may belong to a transaction another instance still has open);
+ * - import uploads that only finished jobs name: the crash came between the job's commit and the upload's
+ *   deletion. An upload holds ID numbers in clear; it is kept only while an import still needs it.
+ * Run at start-up and daily (server/scheduler.ts).
  */
 export async function sweepOrphans(db: Executor, dataDir: string): Promise<number> {
   const root = filesDir(dataDir);
   if (!fs.existsSync(root)) return 0;
   let removed = 0;
   const hourAgo = Date.now() - 3600_000;
+  const remove = (file: string) => {
+    fs.rmSync(file, { force: true });
+    removed++;
+  };
   for (const shard of fs.readdirSync(root)) {
     const dir = path.join(root, shard);
     for (const name of fs.readdirSync(dir)) {
       const file = path.join(dir, name);
+      const age = fs.statSync(file, { throwIfNoEntry: false });
+      if (!age) continue; // removed meanwhile (a rename into the store, a finished report)
       if (shard === 'tmp') {
-        if (fs.statSync(file).mtimeMs < hourAgo) {
-          fs.rmSync(file, { force: true });
-          removed++;
-        }
+        if (age.mtimeMs < hourAgo || processEnded(name.split('.')[0])) remove(file);
         continue;
       }
-      if (fs.statSync(file).mtimeMs > hourAgo) continue; // may belong to a transaction still open
+      if (age.mtimeMs > hourAgo) continue; // may belong to a transaction still open
       const row = await db.selectFrom('files').select('sha256').where('sha256', '=', name).executeTakeFirst();
-      if (!row) {
-        fs.rmSync(file, { force: true });
-        removed++;
-      }
+      if (!row) remove(file);
     }
+  }
+  const namedBy = (statuses: ('queued' | 'running' | 'done' | 'failed')[]) =>
+    db
+      .selectFrom('jobs')
+      .select('jobs.id')
+      .where('jobs.status', 'in', statuses)
+      .where(sql<boolean>`jobs.input like '%' || files.sha256 || '%'`);
+  const endedUploads = await db
+    .selectFrom('files')
+    .select('sha256')
+    .where('mime', '=', uploadMime)
+    .where((eb) => eb.exists(namedBy(['done', 'failed'])))
+    .where((eb) => eb.not(eb.exists(namedBy(['queued', 'running']))))
+    .execute();
+  for (const { sha256 } of endedUploads) {
+    // Deleted only if still unneeded when deleted: an upload of the same bytes may have queued a job meanwhile.
+    const deleted = await db
+      .deleteFrom('files')
+      .where('sha256', '=', sha256)
+      .where((eb) => eb.not(eb.exists(namedBy(['queued', 'running']))))
+      .executeTakeFirst();
+    if (Number(deleted.numDeletedRows) === 1) remove(storedFilePath(dataDir, sha256));
   }
   return removed;
 }
