@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Database, Db } from './schema.js';
 import { openSqliteReader, SqliteTwoConnectionDialect } from './sqlite-driver.js';
+import { isPostgres } from './tree.js';
 import * as initial from './migrations/2026-11-27-initial.js';
 import * as treeReadIndexes from './migrations/2026-11-28-tree-read-indexes.js';
 import * as ledger from './migrations/2026-11-29-ledger.js';
@@ -73,8 +74,49 @@ const migrations: Record<string, Migration> = {
   '2026-12-02-identity': identity,
 };
 
-/** Runs pending migrations under Kysely's migration lock, so that several instances may start at once. */
+export type PostgresDurability = { fsync: string; fullPageWrites: string; synchronousCommit: string };
+
+/**
+ * What is wrong with PostgreSQL's durability settings, for the operator (null: nothing). Without fsync or
+ * full_page_writes a crash of the machine can corrupt the database; with synchronous_commit off it can lose
+ * commits the users were told had succeeded.
+ */
+export function postgresDurabilityProblem(settings: PostgresDurability): string | null {
+  const wrong = [
+    settings.fsync !== 'on' && `fsync = ${settings.fsync}`,
+    settings.fullPageWrites !== 'on' && `full_page_writes = ${settings.fullPageWrites}`,
+    settings.synchronousCommit === 'off' && `synchronous_commit = off`,
+  ].filter(Boolean);
+  if (wrong.length === 0) return null;
+  return (
+    `PostgreSQL 的持久化设置不安全（${wrong.join('，')}）：崩溃或断电时可能丢失或损坏已提交的数据，团建拒绝启动。` +
+    `请在 postgresql.conf 中设置 fsync = on、full_page_writes = on、synchronous_commit = on（并检查数据库和角色上` +
+    `没有用 ALTER DATABASE/ROLE … SET 改动它们），重新加载配置后再启动。`
+  );
+}
+
+/** PostgreSQL's durability settings as a connection of this app sees them (database and role defaults included). */
+export async function readPostgresDurability(db: Db): Promise<PostgresDurability> {
+  const rows = await sql<{ name: string; setting: string }>`select name, setting from pg_settings
+    where name in ('fsync', 'full_page_writes', 'synchronous_commit')`.execute(db);
+  const setting = (name: string) => rows.rows.find((r) => r.name === name)?.setting ?? 'unknown';
+  return {
+    fsync: setting('fsync'),
+    fullPageWrites: setting('full_page_writes'),
+    synchronousCommit: setting('synchronous_commit'),
+  };
+}
+
+/**
+ * Runs pending migrations under Kysely's migration lock, so that several instances may start at once. Every start
+ * comes through here (the server, the CLI, the tests): on PostgreSQL it first refuses settings that do not keep
+ * what is committed, as configureSqlite does for SQLite.
+ */
 export async function migrateToLatest(db: Db): Promise<void> {
+  if (isPostgres(db)) {
+    const problem = postgresDurabilityProblem(await readPostgresDurability(db));
+    if (problem) throw new Error(problem);
+  }
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
