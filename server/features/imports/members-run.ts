@@ -5,6 +5,7 @@ import { nowIso } from '../../db/tree.js';
 import { storedFilePath } from '../../files/store.js';
 import type { Actor } from '../../http/actor.js';
 import { JobFailure, type JobContext } from '../../jobs/runner.js';
+import { lockAuditChain } from '../audit/repo.js';
 import { recordAudit } from '../audit/service.js';
 import { memberColumns } from './columns.js';
 import { displayMember, previewRows, type MemberBatch } from './members-import.js';
@@ -112,6 +113,10 @@ export async function runMemberImport(
           }
           if (tally.rows === 0) throw new JobFailure('表中没有数据行：请在表头下方逐行填写后再上传');
           if (input.dryRun || tally.errors > 0) throw new RollBack();
+          // The audit chain before the member counts, in the order a registration takes them (its audit row, then
+          // its counts): taken the other way round, the two waited for each other (PostgreSQL: a deadlock that
+          // failed the import; found by server/crash.test.ts).
+          await lockAuditChain(trx);
           await finishMembers(trx, state);
           const done = result();
           await recordAudit(trx, scope.actor, {

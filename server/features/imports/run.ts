@@ -13,6 +13,7 @@ import { JobFailure, type JobContext } from '../../jobs/runner.js';
 import type { Keyring } from '../../personal-data/keyring.js';
 import { openTable, type TableRow } from '../../spreadsheets/table.js';
 import { cellText } from '../../spreadsheets/values.js';
+import { lockAuditChain } from '../audit/repo.js';
 import { recordAudit } from '../audit/service.js';
 import { channelImport } from './channels-import.js';
 import type { ImportContext, KindRun } from './checks.js';
@@ -212,6 +213,9 @@ export async function runImport(
     const result = await withLargerSqliteCache(deps.db, () =>
       deps.db.transaction().execute(async (trx) => {
         const applied = await applyAll(run, trx, spool, true, job, rows);
+        // The audit chain before the campaign figures, in the order a single write takes them (its audit row, then
+        // refreshOrgMetrics): taken the other way round, the two could wait for each other (PostgreSQL: a deadlock).
+        await lockAuditChain(trx);
         await run.finish(trx);
         const result = await finish(applied);
         await recordAudit(trx, scope.actor, {
