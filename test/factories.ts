@@ -118,10 +118,16 @@ export async function login(
     payload: { username: user.username, password },
   });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+  return clientFrom(ctx, user, response);
+}
+
+/** A client on the session a response opened (a login's code step, an enrolment, a password change). */
+export function clientFrom(ctx: TestContext, user: TestUser, response: LightMyRequestResponse): Client {
+  if (response.statusCode !== 200) throw new Error(`no session: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'tj_sid');
-  if (!cookie) throw new Error('login set no session cookie');
+  if (!cookie) throw new Error('the response set no session cookie');
   const csrfToken = response.json<{ csrfToken: string }>().csrfToken;
-  const request = (options: InjectOptions) =>
+  const request: Client['request'] = (options) =>
     ctx.app.inject({
       ...options,
       cookies: { tj_sid: cookie.value, ...(options.cookies ?? {}) },

@@ -1,8 +1,8 @@
 import * as OTPAuth from 'otpauth';
-import type { LightMyRequestResponse } from 'fastify';
 import { nowIso } from '../server/db/tree.js';
 import { newTotpSecret } from '../server/features/auth/totp.js';
-import type { Client, TestUser } from './factories.js';
+export { clientFrom } from './factories.js';
+import type { TestUser } from './factories.js';
 import type { TestContext } from './harness.js';
 
 // The second factor in tests: codes computed the way a phone's authenticator app computes them (otpauth, RFC 6238
@@ -52,27 +52,4 @@ export async function forgetUsedCodes(ctx: TestContext, user: Pick<TestUser, 'id
     .set({ totp_last_step: currentStep() - 2 })
     .where('id', '=', user.id)
     .execute();
-}
-
-/** A client on the session a response opened (a login's code step, an enrolment, a password change). */
-export function clientFrom(ctx: TestContext, user: TestUser, response: LightMyRequestResponse): Client {
-  if (response.statusCode !== 200) throw new Error(`no session: ${response.statusCode} ${response.body}`);
-  const cookie = response.cookies.find((c) => c.name === 'tj_sid');
-  if (!cookie) throw new Error('the response set no session cookie');
-  const csrfToken = response.json<{ csrfToken: string }>().csrfToken;
-  const request: Client['request'] = (options) =>
-    ctx.app.inject({
-      ...options,
-      cookies: { tj_sid: cookie.value, ...(options.cookies ?? {}) },
-      headers: { 'x-csrf-token': csrfToken, ...(options.headers ?? {}) },
-    });
-  return {
-    user,
-    cookie: cookie.value,
-    csrfToken,
-    request,
-    get: (url) => request({ method: 'GET', url }),
-    post: (url, payload) => request({ method: 'POST', url, ...(payload ? { payload } : {}) }),
-    patch: (url, payload) => request({ method: 'PATCH', url, payload }),
-  };
 }
