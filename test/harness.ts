@@ -38,6 +38,16 @@ async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; 
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
+      // Connections the closed pool is still ending (its last client released a moment ago) are given two seconds
+      // to go; a forced drop would terminate them and their "administrator command" error would surface in a test.
+      for (let waited = 0; waited < 2000; waited += 50) {
+        const { rows } = await client.query<{ n: string }>(
+          'select count(*) as n from pg_stat_activity where datname = $1',
+          [name],
+        );
+        if (Number(rows[0].n) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await client.query(`drop database if exists ${name} with (force)`);
       await client.end();
     },
