@@ -10,6 +10,7 @@ import { openTestDatabase } from '../test/harness.js';
 import { multipartBody } from '../test/imports.js';
 import {
   idNumberFor,
+  killAllServers,
   login,
   memberCsv,
   seededRandom,
@@ -43,8 +44,9 @@ const importRows = 3000;
 const verbose = process.env.CRASH_VERBOSE === '1';
 
 let server: ServerChild | null = null;
-// Registered before the database's clean-up, so that the server is gone before its database is dropped.
-after(() => server?.kill());
+// Registered before the database's clean-up, so that the servers are gone before their database is dropped (and
+// one still starting when a test failed is not left running).
+after(() => killAllServers());
 
 const { handle: seedHandle, dataDir, databaseUrl } = await openTestDatabase();
 const tree = await makeTree({ db: seedHandle.db });

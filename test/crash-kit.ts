@@ -35,6 +35,26 @@ async function freePort(): Promise<number> {
   });
 }
 
+const children = new Set<ChildProcess>();
+// A test process never leaves a server behind, whatever ends it.
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+let cleanedUp = false;
+
+/** Kills every server this process started and waits for them (a test's clean-up); none starts after it. */
+export async function killAllServers(): Promise<void> {
+  cleanedUp = true;
+  await Promise.all(
+    [...children].map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit').catch(() => {});
+      child.ref(); // waited for: keeps the test alive until it is gone
+      child.kill('SIGKILL');
+      await exited;
+    }),
+  );
+}
+
 export type ServerChild = {
   url: string;
   port: number;
@@ -47,10 +67,18 @@ export type ServerChild = {
 /** Starts server/main.ts on a free port and waits until /healthz answers. */
 export async function startServer(env: Record<string, string>): Promise<ServerChild> {
   const port = await freePort();
+  // A test that failed may go on in the background after the clean-up: it must not start a server then.
+  if (cleanedUp) throw new Error('the test is over: no server is started');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  // The test's own waits keep it alive; a server left by a failed test must not (the exit handler kills it).
+  child.unref();
+  (child.stdout as net.Socket).unref();
+  (child.stderr as net.Socket).unref();
   keepChildLogs(child, 'crash');
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -66,6 +94,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerCh
     pid: child.pid!,
     output: () => output,
     kill: async () => {
+      child.ref();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
@@ -166,12 +195,13 @@ export function trickleUpload(
   void (async () => {
     for (let offset = 0; offset < body.payload.length && !request.destroyed; offset += 64 * 1024) {
       const chunk = body.payload.subarray(offset, offset + 64 * 1024);
+      // 'close' (or an error, which rejects `once`) when the server dies under the upload: that ends it.
       if (!request.write(chunk)) await Promise.race([once(request, 'drain'), once(request, 'close')]);
       sent += chunk.length;
       await sleep(20);
     }
     if (!request.destroyed) request.end();
-  })();
+  })().catch(() => request.destroy());
   return { done, sent: () => sent };
 }
 
