@@ -1,3 +1,5 @@
+import { unsupportedFile } from './detect.js';
+
 /**
  * The shared-string table of an xlsx, compact. Excel stores every text cell once in xl/sharedStrings.xml and
  * refers to it by index, so a million-row sheet saved by Excel brings millions of strings (ID numbers, phones,
@@ -10,11 +12,21 @@ export type SharedStrings = { readonly length: number; get: (index: number) => s
 
 const blockSize = 16_384;
 
-export function sharedStringStore(): SharedStrings & { add: (text: string) => void } {
+/**
+ * The most a workbook's shared strings may hold: several times what a register of two million members needs, and
+ * far below the 2 GB a zip may declare. Without it a sheet of a few MB could ask for gigabytes of strings.
+ */
+export type SharedStringLimits = { maxChars: number; maxCount: number };
+export const defaultSharedStringLimits: SharedStringLimits = { maxChars: 128 * 1024 * 1024, maxCount: 16_000_000 };
+
+export function sharedStringStore(
+  limits: SharedStringLimits = defaultSharedStringLimits,
+): SharedStrings & { add: (text: string) => void } {
   const blocks: Buffer[] = [];
   const offsets: Uint32Array[] = [];
   let pending: string[] = [];
   let length = 0;
+  let chars = 0;
   const seal = () => {
     const ends = new Uint32Array(pending.length);
     let end = 0;
@@ -33,6 +45,12 @@ export function sharedStringStore(): SharedStrings & { add: (text: string) => vo
       return length;
     },
     add(text) {
+      // Counted as added, not as sealed: a block of 16,384 strings is otherwise unbounded. Held as UTF-8, 128 M
+      // characters are at most 384 MB (CJK), and 128 MB of ASCII.
+      chars += text.length;
+      if (chars > limits.maxChars || length >= limits.maxCount) {
+        throw unsupportedFile('工作簿中的文字过多（共享字符串超出上限），已拒绝处理：请拆分后分批上传');
+      }
       pending.push(text);
       length++;
       if (pending.length === blockSize) seal();

@@ -284,3 +284,15 @@ test('the shared-string store returns every string across its blocks', () => {
   for (const i of [0, 1, 16_383, 16_384, 16_385, 32_767, 32_768, 39_999]) assert.equal(store.get(i), texts[i]);
   assert.equal(store.get(40_000), undefined);
 });
+
+test('the shared-string store refuses a workbook whose strings exceed its limits, in Chinese', () => {
+  const byChars = sharedStringStore({ maxChars: 100, maxCount: 1000 });
+  byChars.add('团'.repeat(60));
+  assert.throws(
+    () => byChars.add('团'.repeat(60)),
+    (error: Error & { code?: string }) => error.code === 'unsupported_file' && /共享字符串超出上限/.test(error.message),
+  );
+  const byCount = sharedStringStore({ maxChars: 1000, maxCount: 3 });
+  for (const text of ['', '', '']) byCount.add(text);
+  assert.throws(() => byCount.add(''), /共享字符串超出上限/);
+});
