@@ -168,6 +168,8 @@ export async function minorsAccessReport(db: Db, year: number): Promise<MinorsAc
     actor.lastAt = row.at;
     actors.set(key, actor);
     rows.push(row);
+    // Only the newest rows are answered: a province's year holds many more than the page shows.
+    if (rows.length > reportRowLimit) rows.shift();
   });
   const exports = await memberExports(db, year);
   const actorIds = [...actors.values()].flatMap((a) => (a.actorId === null ? [] : [a.actorId]));
@@ -197,7 +199,7 @@ export async function minorsAccessReport(db: Db, year: number): Promise<MinorsAc
       .map(({ subjects: _subjects, ...actor }) => actor)
       .sort((a, b) => b.reveals + b.changes - (a.reveals + a.changes)),
     exports,
-    rows: rows.reverse().slice(0, reportRowLimit),
+    rows: rows.reverse(),
   };
 }
 
