@@ -235,3 +235,48 @@ export type DuplicateStatus = (typeof duplicateStatuses)[number];
 /** 优秀, 称职, 基本称职, 不称职. */
 export const cadreGrades = ['excellent', 'competent', 'basic', 'incompetent'] as const;
 export type CadreGrade = (typeof cadreGrades)[number];
+
+// Publishing (公告、手机报) and WeChat.
+
+/** An article, or an issue of a periodic mobile bulletin (手机报) assembling articles. */
+export const bulletinKinds = ['article', 'issue'] as const;
+export type BulletinKind = (typeof bulletinKinds)[number];
+
+/** draft → in_review → approved (waits for send_at) → sending → sent; rejected goes back to the editor. */
+export const bulletinStatuses = ['draft', 'in_review', 'approved', 'rejected', 'sending', 'sent', 'withdrawn'] as const;
+export type BulletinStatus = (typeof bulletinStatuses)[number];
+
+/** Where a bulletin goes: the platform's own news pages, an official account, a WeCom group robot. */
+export const targetKinds = ['web', 'official_account', 'wecom_robot'] as const;
+export type TargetKind = (typeof targetKinds)[number];
+
+/** Official account: mass send (群发, reaches followers, counts against the quota) or publish (发布) only. */
+export const oaModes = ['mass_send', 'freepublish'] as const;
+export type OaMode = (typeof oaModes)[number];
+
+/**
+ * queued → sending → sent (or failed after the last retry). `uncertain`: the worker died between asking WeChat
+ * and hearing back on a target that cannot de-duplicate, so a person decides rather than risk a second send.
+ */
+export const deliveryStatuses = ['queued', 'sending', 'sent', 'failed', 'uncertain', 'cancelled'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+export const deliveryEvents = [
+  'queued',
+  'sending',
+  'sent',
+  'retry',
+  'deferred',
+  'failed',
+  'uncertain',
+  'result',
+  'resolved',
+  'cancelled',
+] as const;
+export type DeliveryEvent = (typeof deliveryEvents)[number];
+
+export const encryptionModes = ['plain', 'compatible', 'safe'] as const;
+export type EncryptionMode = (typeof encryptionModes)[number];
+
+export const replyTriggers = ['keyword', 'click', 'subscribe'] as const;
+export type ReplyTrigger = (typeof replyTriggers)[number];

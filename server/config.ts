@@ -35,6 +35,12 @@ export type Config = {
   maxSpreadsheetBytes: number;
   /** 团课 hours an activist needs before becoming a candidate (发展对象); provinces differ. */
   minLectureHours: number;
+  /** Base URL of the official-account API (https://api.weixin.qq.com); tests point it at a local fake. */
+  wechatApiBase: string;
+  /** Base URL of the WeCom robot webhook (https://qyapi.weixin.qq.com). */
+  wecomApiBase: string;
+  /** How the outside world reaches this server: shareable news links and the WeChat callback URL. */
+  publicUrl: string;
 };
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
@@ -53,6 +59,12 @@ function flagFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): b
   if (['1', 'true', 'on', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'off', 'no'].includes(raw.toLowerCase())) return false;
   throw new Error(`${name} must be 1 or 0, got "${raw}"`);
+}
+
+function urlFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  if (!/^https?:\/\/[^\s/]+/.test(raw)) throw new Error(`${name} must be an http(s) URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
 }
 
 function profileFromEnv(env: NodeJS.ProcessEnv): PasswordProfile {
@@ -88,5 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxImageBytes: intFromEnv(env, 'TUANJIAN_MAX_IMAGE_MB', 5) * 1024 * 1024,
     maxSpreadsheetBytes: intFromEnv(env, 'TUANJIAN_MAX_SPREADSHEET_MB', 100) * 1024 * 1024,
     minLectureHours: intFromEnv(env, 'TUANJIAN_MIN_LECTURE_HOURS', 8, 0),
+    wechatApiBase: urlFromEnv(env, 'TUANJIAN_WECHAT_API_BASE', 'https://api.weixin.qq.com'),
+    wecomApiBase: urlFromEnv(env, 'TUANJIAN_WECOM_API_BASE', 'https://qyapi.weixin.qq.com'),
+    publicUrl: urlFromEnv(env, 'TUANJIAN_PUBLIC_URL', `http://${env.HOST || '127.0.0.1'}:${env.PORT || '3000'}`),
   };
 }

@@ -12,6 +12,7 @@ import * as ledger from './migrations/2026-11-29-ledger.js';
 import * as people from './migrations/2026-11-30-people.js';
 import * as memberSearch from './migrations/2026-12-01-member-search.js';
 import * as identity from './migrations/2026-12-02-identity.js';
+import * as publishing from './migrations/2026-12-03-publishing.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -72,6 +73,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30-people': people,
   '2026-12-01-member-search': memberSearch,
   '2026-12-02-identity': identity,
+  '2026-12-03-publishing': publishing,
 };
 
 export type PostgresDurability = { fsync: string; fullPageWrites: string; synchronousCommit: string };

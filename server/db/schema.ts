@@ -18,6 +18,14 @@ import type {
   ContactCategory,
   ContactChannel,
   JobStatus,
+  BulletinKind,
+  BulletinStatus,
+  DeliveryEvent,
+  DeliveryStatus,
+  EncryptionMode,
+  OaMode,
+  ReplyTrigger,
+  TargetKind,
   Metric,
   MoveStatus,
   OrgHistoryAction,
@@ -576,6 +584,158 @@ export type JobsTable = {
   finished_at: string | null;
 };
 
+export type BulletinSeriesTable = {
+  id: Generated<number>;
+  org_id: number;
+  name: string;
+  cron: string;
+  /** JSON: TargetInput[] (common/publishing.ts), copied to each issue. */
+  targets: string;
+  active: number;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type BulletinsTable = {
+  id: Generated<number>;
+  org_id: number;
+  kind: BulletinKind;
+  series_id: number | null;
+  issue_number: number | null;
+  title: string;
+  author: string | null;
+  digest: string | null;
+  /** Sanitised on the server (allow-list) before it is stored. */
+  content_html: string;
+  cover_sha256: string | null;
+  status: BulletinStatus;
+  /** When it goes out (ISO UTC); null: as soon as it is approved. */
+  send_at: string | null;
+  review_note: string | null;
+  created_by: number | null;
+  updated_by: number | null;
+  submitted_by: number | null;
+  submitted_at: string | null;
+  decided_by: number | null;
+  decided_at: string | null;
+  /** When it appeared on the platform's news pages. */
+  published_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type BulletinIssueItemsTable = {
+  issue_id: number;
+  article_id: number;
+  position: number;
+};
+
+export type BulletinTargetsTable = {
+  id: Generated<number>;
+  bulletin_id: number;
+  kind: TargetKind;
+  channel_id: number | null;
+  oa_mode: OaMode | null;
+  /** Mass send to one tag; null: to all followers. */
+  tag_id: number | null;
+};
+
+export type DeliveriesTable = {
+  id: Generated<number>;
+  bulletin_id: number;
+  target_id: number;
+  channel_id: number | null;
+  org_id: number;
+  kind: TargetKind;
+  idempotency_key: string;
+  status: DeliveryStatus;
+  /** How far a multi-step send got (official account: 'start' → 'draft' → 'submitted'). */
+  step: string;
+  attempts: number;
+  next_attempt_at: string;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  remote_media_id: string | null;
+  remote_publish_id: string | null;
+  remote_msg_id: string | null;
+  /** The publish-result event, once it arrives. */
+  result: string | null;
+  last_errcode: number | null;
+  last_error: string | null;
+  sent_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type DeliveryLogTable = {
+  id: Generated<number>;
+  delivery_id: number;
+  at: string;
+  event: DeliveryEvent;
+  errcode: number | null;
+  message: string | null;
+};
+
+export type WechatAccountsTable = {
+  channel_id: number;
+  app_id: string | null;
+  /** Cipher text (the keyring), as are callback_token, aes_key and webhook_key. */
+  app_secret: string | null;
+  callback_token: string | null;
+  aes_key: string | null;
+  encryption_mode: EncryptionMode;
+  webhook_key: string | null;
+  updated_by: number | null;
+  updated_at: string;
+};
+
+export type WechatTokensTable = {
+  app_id: string;
+  /** Cipher text. */
+  access_token: string;
+  expires_at: string;
+  refreshed_at: string;
+};
+
+export type WechatInboundTable = {
+  id: Generated<number>;
+  channel_id: number;
+  dedupe_key: string;
+  received_at: string;
+};
+
+export type WechatFollowersTable = {
+  id: Generated<number>;
+  channel_id: number;
+  openid: string;
+  subscribed: number;
+  scene_org_id: number | null;
+  subscribed_at: string | null;
+  unsubscribed_at: string | null;
+  updated_at: string;
+};
+
+export type WechatQrScenesTable = {
+  id: Generated<number>;
+  channel_id: number;
+  org_id: number;
+  scene: string;
+  ticket: string;
+  url: string;
+  created_at: string;
+};
+
+export type WechatRepliesTable = {
+  id: Generated<number>;
+  channel_id: number;
+  trigger: ReplyTrigger;
+  match_key: string | null;
+  reply_text: string;
+  created_by: number | null;
+  created_at: string;
+};
+
 export type Database = {
   orgs: OrgsTable;
   org_history: OrgHistoryTable;
@@ -620,6 +780,18 @@ export type Database = {
   notifications: NotificationsTable;
   notification_reads: NotificationReadsTable;
   jobs: JobsTable;
+  bulletin_series: BulletinSeriesTable;
+  bulletins: BulletinsTable;
+  bulletin_issue_items: BulletinIssueItemsTable;
+  bulletin_targets: BulletinTargetsTable;
+  deliveries: DeliveriesTable;
+  delivery_log: DeliveryLogTable;
+  wechat_accounts: WechatAccountsTable;
+  wechat_tokens: WechatTokensTable;
+  wechat_inbound: WechatInboundTable;
+  wechat_followers: WechatFollowersTable;
+  wechat_qr_scenes: WechatQrScenesTable;
+  wechat_replies: WechatRepliesTable;
 };
 
 export type Db = Kysely<Database>;
