@@ -43,6 +43,11 @@ export const permissions = [
   'people.write',
   /** Decide what a lower org requested: admissions, status changes, transfers, corrections, recommendations. */
   'people.approve',
+  /** Bulletins, their schedules and delivery log (read); write drafts and submit them for review. */
+  'publishing.read',
+  'publishing.write',
+  /** Approve or reject bulletins for sending; set an account's WeChat credentials. */
+  'publishing.approve',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -65,9 +70,21 @@ export const grants: Record<Role, readonly Permission[]> = {
     'people.read',
     'people.write',
     'people.approve',
+    'publishing.read',
+    'publishing.write',
+    'publishing.approve',
   ],
-  org_editor: ['org.read', 'org.write', 'ledger.read', 'ledger.write', 'people.read', 'people.write'],
-  inspector: ['org.read', 'ledger.read', 'people.read'],
+  org_editor: [
+    'org.read',
+    'org.write',
+    'ledger.read',
+    'ledger.write',
+    'people.read',
+    'people.write',
+    'publishing.read',
+    'publishing.write',
+  ],
+  inspector: ['org.read', 'ledger.read', 'people.read', 'publishing.read'],
   // The system admin runs the installation: it sees the ledger (masked) and may set up campaigns, never reveals,
   // and has no access to the member registers (minors' records are read only by the orgs that keep them).
   system_admin: [

@@ -631,6 +631,11 @@ export type BulletinIssueItemsTable = {
   position: number;
 };
 
+export type BulletinFilesTable = {
+  bulletin_id: number;
+  file_sha256: string;
+};
+
 export type BulletinTargetsTable = {
   id: Generated<number>;
   bulletin_id: number;
@@ -783,6 +788,7 @@ export type Database = {
   bulletin_series: BulletinSeriesTable;
   bulletins: BulletinsTable;
   bulletin_issue_items: BulletinIssueItemsTable;
+  bulletin_files: BulletinFilesTable;
   bulletin_targets: BulletinTargetsTable;
   deliveries: DeliveriesTable;
   delivery_log: DeliveryLogTable;

@@ -33,6 +33,11 @@ declare module 'fastify' {
     allowBeforePasswordChange?: boolean;
     /** Reachable while an account that needs a second factor has not enrolled one. */
     allowBeforeTotpEnrolment?: boolean;
+    /**
+     * A public route called by another server that proves itself otherwise (WeChat's callbacks carry a signature
+     * over a shared token): no CSRF header, no same-origin check. Only for 'public' routes without a session.
+     */
+    csrfExempt?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;

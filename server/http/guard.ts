@@ -65,7 +65,8 @@ export function registerGuard(app: FastifyInstance, deps: { db: Db; config: Conf
     }
     // Without a session a protected route answers 401 first, so an expired session leads back to the login page.
     if (permission !== 'public' && !request.actor) throw new AppError('unauthenticated', 401, '请先登录');
-    if (!safeMethods.has(request.method)) {
+    const exempt = permission === 'public' && request.routeOptions.config.csrfExempt === true;
+    if (!safeMethods.has(request.method) && !exempt) {
       const header = request.headers['x-csrf-token'];
       const valid =
         (permission === 'public' && header === loginCsrfValue) ||

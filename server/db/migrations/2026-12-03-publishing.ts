@@ -81,6 +81,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('bulletin_issue_items_article').on('bulletin_issue_items').column('article_id').execute();
 
+  // Every file a bulletin shows (cover, images in the text): the news pages serve a file to anyone once a
+  // bulletin that shows it is published.
+  await db.schema
+    .createTable('bulletin_files')
+    .addColumn('bulletin_id', 'integer', (c) => c.notNull().references('bulletins.id'))
+    .addColumn('file_sha256', 'varchar(64)', (c) => c.notNull().references('files.sha256'))
+    .addPrimaryKeyConstraint('bulletin_files_pk', ['bulletin_id', 'file_sha256'])
+    .execute();
+  await db.schema.createIndex('bulletin_files_file').on('bulletin_files').column('file_sha256').execute();
+
   await db.schema
     .createTable('bulletin_targets')
     .addColumn('id', idType, id)
@@ -242,6 +252,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'delivery_log',
     'deliveries',
     'bulletin_targets',
+    'bulletin_files',
     'bulletin_issue_items',
     'bulletins',
     'bulletin_series',
