@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { addDays } from '../../../common/dates.js';
 import type { Executor } from '../../db/schema.js';
 import type { ActiveIndicator } from './indicators.js';
 
@@ -63,9 +64,25 @@ export async function computeValues(
         .where('p.on_date', '<=', indicator.windowEnd)
         .groupBy('c.org_id');
       if (indicator.channel_kind) query = query.where('c.kind', '=', indicator.channel_kind);
-      for (const row of await query.execute()) {
-        const n = channels.get(row.org_id) ?? 0;
-        values.set(row.org_id, n > 0 ? Number(row.posts) / n : 0);
+      // Posts recorded by hand, plus what the platform delivered (the window's China days as UTC instants).
+      let delivered = db
+        .selectFrom('deliveries as d')
+        .innerJoin('channels as c', 'c.id', 'd.channel_id')
+        .select(['c.org_id', (eb) => eb.fn.countAll<number>().as('posts')])
+        .where('c.org_id', 'in', orgIds)
+        .where('c.status', '=', 'active')
+        .where('d.status', '=', 'sent')
+        .where('d.sent_at', '>=', new Date(`${indicator.windowStart}T00:00:00+08:00`).toISOString())
+        .where('d.sent_at', '<', new Date(`${addDays(indicator.windowEnd, 1)}T00:00:00+08:00`).toISOString())
+        .groupBy('c.org_id');
+      if (indicator.channel_kind) delivered = delivered.where('c.kind', '=', indicator.channel_kind);
+      const posts = new Map<number, number>();
+      for (const row of [...(await query.execute()), ...(await delivered.execute())]) {
+        posts.set(row.org_id, (posts.get(row.org_id) ?? 0) + Number(row.posts));
+      }
+      for (const [orgId, count] of posts) {
+        const n = channels.get(orgId) ?? 0;
+        values.set(orgId, n > 0 ? count / n : 0);
       }
       return values;
     }
