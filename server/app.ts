@@ -40,6 +40,9 @@ import { duplicateRoutes } from './features/duplicates/routes.js';
 import { approvalRoutes } from './features/approvals/routes.js';
 import { personalRightsRoutes } from './features/personal-rights/routes.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
+import { deliveryRoutes } from './features/deliveries/routes.js';
+import { createDeliveryWorker, type DeliveryWorker } from './features/deliveries/worker.js';
+import { publishingRoutes } from './features/publishing/routes.js';
 import { createKeyring, loadMasterKey, type Keyring } from './personal-data/keyring.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './http/errors.js';
 import { registerStrictInput } from './http/input.js';
@@ -57,7 +60,12 @@ export type AppDeps = {
   sqliteWriter?: SQLite.Database | null;
 };
 
-export type App = FastifyInstance & { routeTable: RouteEntry[]; keyring: Keyring; jobs: JobRunner };
+export type App = FastifyInstance & {
+  routeTable: RouteEntry[];
+  keyring: Keyring;
+  jobs: JobRunner;
+  deliveries: DeliveryWorker;
+};
 
 /** What every feature's routes receive. */
 /** What every feature's routes receive; `jobs` is where features register and queue background work. */
@@ -66,6 +74,8 @@ export type FeatureDeps = {
   config: Config;
   keyring: Keyring;
   jobs: JobRunner;
+  /** Sends bulletins; wake() it after queuing deliveries. */
+  deliveries: DeliveryWorker;
   sqliteWriter: SQLite.Database | null;
 };
 
@@ -131,7 +141,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const jobs = createJobRunner({ db, log: app.log });
   app.addHook('onReady', () => jobs.start());
   app.addHook('onClose', () => jobs.stop());
-  const featureDeps: FeatureDeps = { db, config, keyring, jobs, sqliteWriter: deps.sqliteWriter ?? null };
+  const deliveries = createDeliveryWorker({ db, keyring, config, log: app.log });
+  app.addHook('onReady', async () => deliveries.start());
+  app.addHook('onClose', () => deliveries.stop());
+  const featureDeps: FeatureDeps = { db, config, keyring, jobs, deliveries, sqliteWriter: deps.sqliteWriter ?? null };
   await app.register(multipart, {
     limits: { fileSize: Math.max(config.maxImageBytes, config.maxSpreadsheetBytes), files: 1, fields: 10, parts: 12 },
   });
@@ -158,7 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }
 
   await serveWebApp(app, config.webDir);
-  return Object.assign(app, { routeTable, keyring, jobs });
+  return Object.assign(app, { routeTable, keyring, jobs, deliveries });
 }
 
 /** The built web app, with every non-API GET falling back to index.html for client-side routes. */

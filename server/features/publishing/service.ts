@@ -13,7 +13,7 @@ import { conflict, invalid } from '../../http/errors.js';
 import { recordAudit } from '../audit/service.js';
 import { listDeliveries, presentDelivery } from '../deliveries/repo.js';
 import { dispatchBulletin } from '../deliveries/queue.js';
-import { loadWritableOrg, pageWindow } from '../ledger/shared.js';
+import { isUniqueViolation, loadWritableOrg, pageWindow } from '../ledger/shared.js';
 import { loadVisibleOrg } from '../orgs/service.js';
 import {
   existingImages,
@@ -184,8 +184,9 @@ export async function createBulletin(
   actor: Actor,
   body: CreateBulletinBody,
   config: Pick<Config, 'publicUrl'>,
+  issueOf: { seriesId: number; issueNumber: number } | null = null,
 ) {
-  return db.transaction().execute(async (trx) => {
+  const create = db.transaction().execute(async (trx) => {
     const org = await loadWritableOrg(trx, actor, body.orgId);
     checkSendAt(body.sendAt);
     const targets = await checkTargets(trx, actor, org.path, body.targets);
@@ -198,8 +199,8 @@ export async function createBulletin(
       .values({
         org_id: org.id,
         kind: body.kind,
-        series_id: null,
-        issue_number: null,
+        series_id: issueOf?.seriesId ?? null,
+        issue_number: issueOf?.issueNumber ?? null,
         title: body.title,
         author: body.author ?? null,
         digest: body.digest ?? null,
@@ -229,6 +230,11 @@ export async function createBulletin(
       details: { title: body.title, kind: body.kind, targets: targets.length },
     });
     return presentBulletin(trx, actor, id, config);
+  });
+  // Two editors numbering the same series' next issue at once: one wins, the other is told to retry.
+  return create.catch((error: unknown) => {
+    if (issueOf && isUniqueViolation(error)) throw conflict('该期编号刚被他人占用，请重试');
+    throw error;
   });
 }
 
