@@ -2,7 +2,7 @@ import { App as AntApp, ConfigProvider, theme as antdTheme } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { useEffect } from 'react';
-import { BrowserRouter, Route, Routes, useNavigate } from 'react-router-dom';
+import { BrowserRouter, Navigate, Route, Routes, useNavigate } from 'react-router-dom';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.js';
 import { LoginPage } from '../features/auth/LoginPage.js';
 import { TwoFactorPage } from '../features/auth/TwoFactorPage.js';
@@ -25,6 +25,11 @@ import { MemberListPage } from '../features/people/MemberListPage.js';
 import { QualityPage } from '../features/people/QualityPage.js';
 import { ReviewsPage } from '../features/people/ReviewsPage.js';
 import { PersonalRightsPage } from '../features/personal-rights/PersonalRightsPage.js';
+import { BulletinDetailPage } from '../features/publishing/BulletinDetailPage.js';
+import { BulletinEditPage } from '../features/publishing/BulletinEditPage.js';
+import { BulletinListPage } from '../features/publishing/BulletinListPage.js';
+import { DeliveriesPage } from '../features/publishing/DeliveriesPage.js';
+import { SeriesPage } from '../features/publishing/SeriesPage.js';
 import { UsersPage } from '../features/users/UsersPage.js';
 import { configureApi } from './api.js';
 import { HomeRedirect, RequireAbility, RequireSession } from './guards.js';
@@ -280,6 +285,55 @@ function AppRoutes() {
           element={
             <RequireAbility permission="people.read">
               <ApprovalsPage />
+            </RequireAbility>
+          }
+        />
+        <Route path="publishing" element={<Navigate to="/publishing/bulletins" replace />} />
+        <Route
+          path="publishing/bulletins"
+          element={
+            <RequireAbility permission="publishing.read">
+              <BulletinListPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="publishing/bulletins/new"
+          element={
+            <RequireAbility permission="publishing.write">
+              <BulletinEditPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="publishing/bulletins/:id"
+          element={
+            <RequireAbility permission="publishing.read">
+              <BulletinDetailPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="publishing/bulletins/:id/edit"
+          element={
+            <RequireAbility permission="publishing.write">
+              <BulletinEditPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="publishing/series"
+          element={
+            <RequireAbility permission="publishing.read">
+              <SeriesPage />
+            </RequireAbility>
+          }
+        />
+        <Route
+          path="publishing/deliveries"
+          element={
+            <RequireAbility permission="publishing.read">
+              <DeliveriesPage />
             </RequireAbility>
           }
         />

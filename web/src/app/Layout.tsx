@@ -11,6 +11,7 @@ import {
   KeyOutlined,
   LogoutOutlined,
   MenuOutlined,
+  NotificationOutlined,
   SafetyOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
@@ -73,6 +74,8 @@ function SideContent({ onNavigate }: { onNavigate?: () => void }) {
   const { can } = useSession();
   const location = useLocation();
   const section = '/' + (location.pathname.split('/')[1] ?? '');
+  // A group's page is selected by its first two segments (/publishing/series).
+  const page = '/' + location.pathname.split('/').slice(1, 3).join('/');
 
   const items: MenuProps['items'] = [
     can('org.read') && { key: '/orgs', icon: <ClusterOutlined />, label: <Link to="/orgs">{t('nav.orgs')}</Link> },
@@ -85,6 +88,22 @@ function SideContent({ onNavigate }: { onNavigate?: () => void }) {
       key: '/ledger',
       icon: <WechatOutlined />,
       label: <Link to="/ledger">{t('nav.ledger')}</Link>,
+    },
+    can('publishing.read') && {
+      key: '/publishing',
+      icon: <NotificationOutlined />,
+      label: t('nav.publishing'),
+      children: [
+        {
+          key: '/publishing/bulletins',
+          label: <Link to="/publishing/bulletins">{t('nav.publishing.bulletins')}</Link>,
+        },
+        { key: '/publishing/series', label: <Link to="/publishing/series">{t('nav.publishing.series')}</Link> },
+        {
+          key: '/publishing/deliveries',
+          label: <Link to="/publishing/deliveries">{t('nav.publishing.deliveries')}</Link>,
+        },
+      ],
     },
     can('people.read') && {
       key: '/people',
@@ -117,7 +136,14 @@ function SideContent({ onNavigate }: { onNavigate?: () => void }) {
 
   return (
     <div className="tj-side">
-      <Menu mode="inline" selectedKeys={[section]} items={items} className="tj-side-menu" onClick={onNavigate} />
+      <Menu
+        mode="inline"
+        selectedKeys={[section, page]}
+        defaultOpenKeys={section === '/publishing' ? ['/publishing'] : []}
+        items={items}
+        className="tj-side-menu"
+        onClick={onNavigate}
+      />
       {can('org.read') && (
         <>
           <div className="tj-side-label">{t('nav.orgTree')}</div>

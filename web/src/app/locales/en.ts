@@ -5,6 +5,7 @@ import { campaignsEn } from './campaigns.en.js';
 import { ledgerEn } from './ledger.en.js';
 import { peopleEn } from './people.en.js';
 import { personalRightsEn } from './personalRights.en.js';
+import { publishingEn } from './publishing.en.js';
 import type { zh } from './zh.js';
 import { identityEn } from './identity.en.js';
 
@@ -18,6 +19,7 @@ export const en: Record<keyof typeof zh, string> = {
   ...ledgerEn,
   ...peopleEn,
   ...personalRightsEn,
+  ...publishingEn,
   'app.name': 'Tuanjian',
   'app.fullName': 'Tuanjian · Youth League Organisation & New-Media Platform',
   'app.footer': 'Tuanjian · open-source platform for Youth League grassroots work',

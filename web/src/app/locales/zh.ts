@@ -6,6 +6,7 @@ import { campaignsZh } from './campaigns.zh.js';
 import { ledgerZh } from './ledger.zh.js';
 import { peopleZh } from './people.zh.js';
 import { personalRightsZh } from './personalRights.zh.js';
+import { publishingZh } from './publishing.zh.js';
 import { identityZh } from './identity.zh.js';
 
 export const zh = {
@@ -17,6 +18,7 @@ export const zh = {
   ...ledgerZh,
   ...peopleZh,
   ...personalRightsZh,
+  ...publishingZh,
   'app.name': '团建',
   'app.fullName': '团建 · 共青团基层组织与新媒体工作平台',
   'app.footer': '团建 Tuanjian · 开源的共青团基层组织与新媒体工作平台',

@@ -5,7 +5,9 @@ import type { ChannelDetail, ChannelItem } from '../../../../common/ledger.js';
 import { formatDateTime } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
 import { Pending } from '../../app/Pending.js';
+import { useSession } from '../../app/session.js';
 import { useLoad } from '../../app/useLoad.js';
+import { WechatSection } from '../publishing/WechatDrawer.js';
 import { channelApi } from './api.js';
 import { ChannelEvidence } from './ChannelEvidence.js';
 import { ChannelPosts, ChannelReadings } from './ChannelReadings.js';
@@ -25,6 +27,7 @@ type Props = {
 export function ChannelDrawer({ channelId, version, onClose, onChanged, onEdit }: Props) {
   const t = useT();
   const screens = Grid.useBreakpoint();
+  const { can } = useSession();
   const [fresh, setFresh] = useState<ChannelDetail | null>(null);
   const { data, error, reload } = useLoad(() => channelApi.detail(channelId), [channelId, version]);
   // A recorded reading or post answers the whole channel; a reload after that supersedes it.
@@ -100,6 +103,12 @@ export function ChannelDrawer({ channelId, version, onClose, onChanged, onEdit }
                 : []),
             ]}
           />
+          {(channel.kind === 'official_account' || channel.kind === 'wecom_robot') && can('publishing.read') && (
+            <>
+              <Divider titlePlacement="start">{t('channel.wechat')}</Divider>
+              <WechatSection channel={channel} />
+            </>
+          )}
           <Divider titlePlacement="start">{t('channel.readings')}</Divider>
           <ChannelReadings channel={channel} onSaved={update} />
           <Divider titlePlacement="start">{t('channel.posts')}</Divider>
