@@ -92,6 +92,14 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'pub.field.author': 'Author',
   'pub.field.authorPlaceholder': 'Optional',
   'pub.field.digest': 'Digest',
+  'pub.field.digestPlaceholder': 'Optional; else the start of the text',
+  'pub.field.coverHelpIssue': 'Optional: used for articles without a cover',
+  'pub.detail.failedAlert': '{n} channel(s) failed',
+  'pub.detail.uncertainAlert': '{n} channel(s) to confirm',
+  'pub.detail.failedHelp':
+    'See WeChat’s error under Deliveries below; fix the cause (e.g. the channel’s credentials in the ledger), then click Retry.',
+  'pub.detail.uncertainHelp':
+    'The service stopped while sending: check the account or group, then click Confirm under Deliveries below.',
   'pub.field.digestHelp': 'Optional; shown on the official-account card and share cards; else the start of the text',
   'pub.field.content': 'Text',
   'pub.field.cover': 'Cover image',
@@ -218,7 +226,6 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'pub.chart.title': 'Posts per channel per week',
   'pub.chart.weeks': '{n} weeks',
   'pub.chart.weekOf': 'wk {week}',
-  'pub.chart.unit': 'posts',
   'pub.chart.empty': 'No posts on this organisation’s channels in this span',
   'pub.series.listTitle': 'Mobile bulletins',
   'pub.series.create': 'New mobile bulletin',
@@ -337,5 +344,6 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'wechat.qr.empty': 'No QR codes yet',
   'wechat.qr.followers': 'Followed by scan',
   'wechat.qr.download': 'Download',
+  'wechat.qr.createdAt': 'Created {at}',
   'wechat.qr.alt': 'Follow QR code of {org}',
 };

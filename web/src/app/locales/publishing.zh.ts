@@ -94,6 +94,14 @@ export const publishingZh = {
   'pub.field.author': '作者',
   'pub.field.authorPlaceholder': '选填',
   'pub.field.digest': '摘要',
+  'pub.field.digestPlaceholder': '选填，不填则自动取正文开头',
+  'pub.field.coverHelpIssue': '选填：文章没有封面时使用本期封面',
+  'pub.detail.failedAlert': '有 {n} 个渠道发送失败',
+  'pub.detail.uncertainAlert': '有 {n} 个渠道结果待确认',
+  'pub.detail.failedHelp':
+    '请在下方“投递情况”中查看微信返回的错误原因，修正后（例如在新媒体台账中更正渠道凭据）点击“重试”。',
+  'pub.detail.uncertainHelp':
+    '发送过程中服务中断，请到公众号后台或群里查看是否已发出，然后在下方“投递情况”中点击“确认结果”。',
   'pub.field.digestHelp': '选填，显示在公众号消息卡片和分享卡片上；不填则自动取正文开头',
   'pub.field.content': '正文',
   'pub.field.cover': '封面图片',
@@ -229,7 +237,6 @@ export const publishingZh = {
   'pub.chart.title': '各渠道每周发布条数',
   'pub.chart.weeks': '近 {n} 周',
   'pub.chart.weekOf': '{week} 周',
-  'pub.chart.unit': '条',
   'pub.chart.empty': '所选时间内本组织的渠道没有发布记录',
 
   'pub.series.listTitle': '手机报',
@@ -345,5 +352,6 @@ export const publishingZh = {
   'wechat.qr.empty': '还没有生成关注二维码',
   'wechat.qr.followers': '扫码关注',
   'wechat.qr.download': '下载',
+  'wechat.qr.createdAt': '生成于 {at}',
   'wechat.qr.alt': '{org} 的关注二维码',
 };

@@ -109,6 +109,7 @@ export function BulletinDetailPage() {
             data-testid="review-note"
           />
         )}
+        <DeliveryTrouble bulletin={bulletin} />
         <Row gutter={[16, 16]}>
           <Col xs={24} xl={15}>
             <Card variant="borderless" title={t('pub.detail.preview')}>
@@ -151,6 +152,29 @@ export function BulletinDetailPage() {
         <DeliveryDrawer deliveryId={openDelivery} onClose={() => setOpenDelivery(null)} onChanged={reload} />
       )}
     </>
+  );
+}
+
+/** Deliveries that need a person: failed ones (retry after fixing the cause) and uncertain ones (check, confirm). */
+function DeliveryTrouble({ bulletin }: { bulletin: BulletinDetail }) {
+  const t = useT();
+  const failed = bulletin.deliveries.filter((d) => d.status === 'failed').length;
+  const uncertain = bulletin.deliveries.filter((d) => d.status === 'uncertain').length;
+  if (failed === 0 && uncertain === 0) return null;
+  return (
+    <Alert
+      type={failed > 0 ? 'error' : 'warning'}
+      showIcon
+      title={[
+        failed > 0 ? t('pub.detail.failedAlert', { n: failed }) : null,
+        uncertain > 0 ? t('pub.detail.uncertainAlert', { n: uncertain }) : null,
+      ]
+        .filter(Boolean)
+        .join('；')}
+      description={t(failed > 0 ? 'pub.detail.failedHelp' : 'pub.detail.uncertainHelp')}
+      style={{ marginBottom: 16 }}
+      data-testid="delivery-trouble"
+    />
   );
 }
 

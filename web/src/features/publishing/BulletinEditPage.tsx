@@ -266,7 +266,7 @@ function BulletinForm({ start, onCreated }: { start: Start; onCreated: (id: numb
           />
         )}
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="edit-error" />}
-        <Form<Values> form={form} layout="vertical" initialValues={initialValues(start)} requiredMark="optional">
+        <Form<Values> form={form} layout="vertical" initialValues={initialValues(start)}>
           <Row gutter={[16, 16]}>
             <Col xs={24} xl={16}>
               <Card variant="borderless">
@@ -284,8 +284,13 @@ function BulletinForm({ start, onCreated }: { start: Start; onCreated: (id: numb
                     </Form.Item>
                   </Col>
                   <Col xs={24} md={16}>
-                    <Form.Item name="digest" label={t('pub.field.digest')} extra={t('pub.field.digestHelp')}>
-                      <Input.TextArea maxLength={120} showCount autoSize={{ minRows: 1, maxRows: 3 }} />
+                    <Form.Item name="digest" label={t('pub.field.digest')} tooltip={t('pub.field.digestHelp')}>
+                      <Input.TextArea
+                        maxLength={120}
+                        showCount
+                        autoSize={{ minRows: 1, maxRows: 3 }}
+                        placeholder={t('pub.field.digestPlaceholder')}
+                      />
                     </Form.Item>
                   </Col>
                 </Row>
@@ -302,7 +307,11 @@ function BulletinForm({ start, onCreated }: { start: Start; onCreated: (id: numb
             </Col>
             <Col xs={24} xl={8}>
               <Card variant="borderless" title={t('pub.field.cover')} size="small" className="tj-pub-side-card">
-                <Form.Item name="coverSha256" extra={t('pub.field.coverHelp')} style={{ marginBottom: 0 }}>
+                <Form.Item
+                  name="coverSha256"
+                  extra={t(issue ? 'pub.field.coverHelpIssue' : 'pub.field.coverHelp')}
+                  style={{ marginBottom: 0 }}
+                >
                   <CoverUpload orgId={org.id} />
                 </Form.Item>
               </Card>

@@ -124,7 +124,7 @@ function BulletinList({ org }: { org: OrgDetail }) {
     {
       title: t('pub.col.createdBy'),
       dataIndex: 'createdByName',
-      responsive: ['lg'],
+      responsive: ['xxl'],
       render: (v: string | null) => v ?? t('common.none'),
     },
     {

@@ -42,7 +42,7 @@ export function CoverUpload({ orgId, value, onChange, id }: Props) {
         ref={input}
         type="file"
         accept={imageAccept}
-        hidden
+        style={{ display: 'none' }}
         aria-label={t('pub.field.coverFile')}
         data-testid="cover-input"
         onChange={(event) => {

@@ -51,7 +51,9 @@ export function DeliveriesTable({ data, paging, loading, showBulletin, emptyText
             title: t('pub.col.bulletin'),
             dataIndex: 'bulletinTitle',
             render: (title: string, row: DeliveryItem) => (
-              <Link to={`/publishing/bulletins/${row.bulletinId}`}>{title}</Link>
+              <Link to={`/publishing/bulletins/${row.bulletinId}`} className="tj-pub-title-cell" title={title}>
+                {title}
+              </Link>
             ),
           },
         ]
@@ -67,10 +69,24 @@ export function DeliveriesTable({ data, paging, loading, showBulletin, emptyText
       render: (status: DeliveryItem['status']) => <DeliveryStatusTag status={status} />,
     },
     {
+      title: t('pub.col.time'),
+      key: 'time',
+      render: (_v, row) =>
+        row.sentAt ? (
+          <span className="tj-mono">{formatDateTime(row.sentAt)}</span>
+        ) : row.status === 'queued' ? (
+          <Tooltip title={t('pub.delivery.nextAttempt')}>
+            <span className="tj-mono tj-secondary">{formatDateTime(row.nextAttemptAt)}</span>
+          </Tooltip>
+        ) : (
+          <span className="tj-mono tj-secondary">{formatDateTime(row.createdAt)}</span>
+        ),
+    },
+    {
       title: t('pub.col.attempts'),
       dataIndex: 'attempts',
       align: 'right',
-      responsive: ['md'],
+      responsive: ['xl'],
     },
     {
       title: t('pub.col.error'),
@@ -88,26 +104,13 @@ export function DeliveriesTable({ data, paging, loading, showBulletin, emptyText
     {
       title: t('pub.col.result'),
       dataIndex: 'result',
-      responsive: ['lg'],
+      responsive: ['xxl'],
       render: (result: string | null) => <ResultText result={result} />,
-    },
-    {
-      title: t('pub.col.time'),
-      key: 'time',
-      render: (_v, row) =>
-        row.sentAt ? (
-          <span className="tj-mono">{formatDateTime(row.sentAt)}</span>
-        ) : row.status === 'queued' ? (
-          <Tooltip title={t('pub.delivery.nextAttempt')}>
-            <span className="tj-mono tj-secondary">{formatDateTime(row.nextAttemptAt)}</span>
-          </Tooltip>
-        ) : (
-          <span className="tj-mono tj-secondary">{formatDateTime(row.createdAt)}</span>
-        ),
     },
     {
       title: t('common.actions'),
       key: 'actions',
+      fixed: 'right',
       render: (_v, row) => (
         <Space size={0} wrap={false}>
           <Button

@@ -22,7 +22,9 @@ const perCell = 3;
 export function PublishingCalendar({ orgId, version }: { orgId: number; version: number }) {
   const t = useT();
   const navigate = useNavigate();
-  const [month, setMonth] = useState(() => dayjs().startOf('month'));
+  // The day shown as chosen (today at first); its month is the one loaded.
+  const [value, setValue] = useState(() => dayjs());
+  const month = value.startOf('month');
   // The grid shows six weeks around the month: ask for all of them.
   const from = month.startOf('week').subtract(7, 'day');
   const to = month.endOf('month').add(14, 'day');
@@ -32,7 +34,13 @@ export function PublishingCalendar({ orgId, version }: { orgId: number; version:
   );
   const byDay = useMemo(() => {
     const map = new Map<string, CalendarEvent[]>();
-    for (const event of data?.items ?? []) {
+    const items = data?.items ?? [];
+    // A run that already has its issue scheduled shows once, as the issue.
+    const issued = new Set(
+      items.filter((e) => e.kind !== 'series_run' && e.seriesId !== null).map((e) => `${e.seriesId}@${e.at}`),
+    );
+    for (const event of items) {
+      if (event.kind === 'series_run' && issued.has(`${event.seriesId}@${event.at}`)) continue;
       const day = dayjs(event.at).format('YYYY-MM-DD');
       map.set(day, [...(map.get(day) ?? []), event]);
     }
@@ -86,11 +94,9 @@ export function PublishingCalendar({ orgId, version }: { orgId: number; version:
       data-testid="publishing-calendar"
     >
       <Calendar
-        value={month}
-        onPanelChange={(value) => setMonth(value.startOf('month'))}
-        onSelect={(value, info) => {
-          if (info.source !== 'date') setMonth(value.startOf('month'));
-        }}
+        value={value}
+        onPanelChange={(next) => setValue(next)}
+        onSelect={(next) => setValue(next)}
         cellRender={(date, info) => (info.type === 'date' ? cell(date) : null)}
       />
       <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>

@@ -214,7 +214,7 @@ function Toolbar({
         ref={fileInput}
         type="file"
         accept={imageAccept}
-        hidden
+        style={{ display: 'none' }}
         aria-label={t('pub.editor.imageFile')}
         data-testid="editor-image-input"
         onChange={(event) => {

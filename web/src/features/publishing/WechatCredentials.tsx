@@ -25,18 +25,20 @@ function randomText(length: number): string {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
-type Props = { settings: WechatSettings; onSaved: (next: WechatSettings) => void };
+type Props = { settings: WechatSettings; ledgerAppId: string | null; onSaved: (next: WechatSettings) => void };
 
 /**
  * 接入设置: an official account's AppID, AppSecret and server configuration (URL, Token, EncodingAESKey, 加解密方式),
  * or a robot's webhook. Secrets are write-only: a set one shows 已设置, and an empty field keeps it.
  */
-export function WechatCredentials({ settings, onSaved }: Props) {
+export function WechatCredentials({ settings, ledgerAppId, onSaved }: Props) {
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A generated value is shown, so that it can be copied into the WeChat platform.
+  const [shown, setShown] = useState<Record<string, boolean>>({});
   const official = settings.channelKind === 'official_account';
   const editable = settings.abilities.update;
   const set = settings.secretsSet;
@@ -90,7 +92,10 @@ export function WechatCredentials({ settings, onSaved }: Props) {
       type="link"
       icon={<ThunderboltOutlined />}
       disabled={!editable}
-      onClick={() => form.setFieldValue(name, randomText(length))}
+      onClick={() => {
+        form.setFieldValue(name, randomText(length));
+        setShown((s) => ({ ...s, [name]: true }));
+      }}
     >
       {t('wechat.generate')}
     </Button>
@@ -104,7 +109,7 @@ export function WechatCredentials({ settings, onSaved }: Props) {
         form={form}
         layout="vertical"
         disabled={!editable}
-        initialValues={{ appId: settings.appId ?? '', encryptionMode: settings.encryptionMode }}
+        initialValues={{ appId: settings.appId ?? ledgerAppId ?? '', encryptionMode: settings.encryptionMode }}
         onFinish={(values) => void save(values)}
         data-testid="wechat-credentials"
       >
@@ -144,6 +149,10 @@ export function WechatCredentials({ settings, onSaved }: Props) {
               <Input.Password
                 className="tj-mono"
                 placeholder={secretPlaceholder(set.callbackToken)}
+                visibilityToggle={{
+                  visible: shown.callbackToken ?? false,
+                  onVisibleChange: (v) => setShown((s) => ({ ...s, callbackToken: v })),
+                }}
                 autoComplete="new-password"
               />
             </Form.Item>
@@ -160,6 +169,10 @@ export function WechatCredentials({ settings, onSaved }: Props) {
               <Input.Password
                 className="tj-mono"
                 placeholder={secretPlaceholder(set.encodingAesKey)}
+                visibilityToggle={{
+                  visible: shown.encodingAesKey ?? false,
+                  onVisibleChange: (v) => setShown((s) => ({ ...s, encodingAesKey: v })),
+                }}
                 autoComplete="new-password"
               />
             </Form.Item>

@@ -11,7 +11,8 @@ import { WechatReplies } from './WechatReplies.js';
 import { wechatApi, type WechatSettings } from './wechatApi.js';
 import './publishing.css';
 
-type Channel = { id: number; name: string; kind: string; orgId: number; orgName: string };
+/** The channel as the ledger has it; its AppID there fills the form until the settings hold one. */
+type Channel = { id: number; name: string; kind: string; orgId: number; orgName: string; appId?: string | null };
 
 /** Whether the channel can send: an account's AppID and AppSecret, or a robot's webhook key. */
 function configured(settings: WechatSettings): boolean {
@@ -104,7 +105,9 @@ export function WechatDrawer({ channel, onClose }: { channel: Channel; onClose: 
             {
               key: 'credentials',
               label: t('wechat.tab.credentials'),
-              children: <WechatCredentials settings={settings} onSaved={setFresh} />,
+              children: (
+                <WechatCredentials settings={settings} ledgerAppId={channel.appId ?? null} onSaved={setFresh} />
+              ),
             },
             ...(official
               ? [

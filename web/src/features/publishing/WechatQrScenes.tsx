@@ -99,8 +99,8 @@ function SceneCard({ scene }: { scene: QrScene }) {
             {scene.orgName}
           </Typography.Text>
           <Statistic title={t('wechat.qr.followers')} value={scene.followers} styles={{ content: { fontSize: 20 } }} />
-          <Typography.Text type="secondary" className="tj-mono" style={{ fontSize: 12 }}>
-            {scene.scene} · {formatDateTime(scene.createdAt)}
+          <Typography.Text type="secondary" style={{ fontSize: 12 }} title={scene.scene}>
+            {t('wechat.qr.createdAt', { at: formatDateTime(scene.createdAt) })}
           </Typography.Text>
           <Button size="small" icon={<DownloadOutlined />} onClick={() => void wechatApi.downloadQr(scene)}>
             {t('wechat.qr.download')}

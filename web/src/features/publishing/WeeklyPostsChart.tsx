@@ -1,10 +1,13 @@
 import { Card, Empty, Segmented } from 'antd';
 import { useMemo, useState } from 'react';
+import { channelKinds, type ChannelKind } from '../../../../common/domain.js';
 import { EChart, type ChartOption } from '../../app/chart/EChart.js';
 import { useT } from '../../app/i18n.js';
 import { useLoad } from '../../app/useLoad.js';
 import { deliveryApi } from './api.js';
 import { weekLabel } from './format.js';
+
+const isChannelKind = (kind: string): kind is ChannelKind => (channelKinds as readonly string[]).includes(kind);
 
 const spans = [8, 12, 26] as const;
 
@@ -17,6 +20,17 @@ export function WeeklyPostsChart({ orgId }: { orgId: number }) {
   const [weeks, setWeeks] = useState<(typeof spans)[number]>(12);
   const { data } = useLoad(() => deliveryApi.weeklyPosts(orgId, weeks), [orgId, weeks]);
   const channels = useMemo(() => (data?.channels ?? []).filter((c) => c.posts.some((n) => n > 0)), [data]);
+  // Two channels of one org may share a name (青农周至 the group and 青农周至 the account): the kind tells them apart.
+  const names = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const c of channels) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+    return new Map(
+      channels.map((c) => [
+        c.channelId,
+        (counts.get(c.name) ?? 0) > 1 && isChannelKind(c.kind) ? `${c.name}（${t(`channelKind.${c.kind}`)}）` : c.name,
+      ]),
+    );
+  }, [channels, t]);
   const option = useMemo<ChartOption | null>(() => {
     if (!data || channels.length === 0) return null;
     return {
@@ -28,17 +42,17 @@ export function WeeklyPostsChart({ orgId }: { orgId: number }) {
         data: data.weeks.map((w) => t('pub.chart.weekOf', { week: weekLabel(w) })),
         axisTick: { alignWithLabel: true },
       },
-      yAxis: { type: 'value', minInterval: 1, name: t('pub.chart.unit') },
+      yAxis: { type: 'value', minInterval: 1 },
       series: channels.map((c) => ({
         type: 'bar' as const,
-        name: c.name,
+        name: names.get(c.channelId) ?? c.name,
         stack: 'posts',
         data: c.posts,
         emphasis: { focus: 'series' as const },
         barMaxWidth: 36,
       })),
     };
-  }, [data, channels, t]);
+  }, [data, channels, names, t]);
 
   return (
     <Card
