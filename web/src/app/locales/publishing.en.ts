@@ -97,7 +97,7 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'pub.detail.failedAlert': '{n} channel(s) failed',
   'pub.detail.uncertainAlert': '{n} channel(s) to confirm',
   'pub.detail.failedHelp':
-    'See WeChat’s error under Deliveries below; fix the cause (e.g. the channel’s credentials in the ledger), then click Retry.',
+    "See WeChat's error under Deliveries below; fix the cause (e.g. the channel's credentials in the ledger), then click Retry.",
   'pub.detail.uncertainHelp':
     'The service stopped while sending: check the account or group, then click Confirm under Deliveries below.',
   'pub.field.digestHelp': 'Optional; shown on the official-account card and share cards; else the start of the text',
@@ -136,7 +136,7 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'pub.editor.linkInvalid': 'The address should start with https:// or http://',
   'pub.target.web': 'News pages',
   'pub.target.webName': 'News pages',
-  'pub.target.webHelp': 'On the organisation’s news page (desktop and phone), with a link to share',
+  'pub.target.webHelp': "On the organisation's news page (desktop and phone), with a link to share",
   'pub.target.accounts': 'WeChat official accounts',
   'pub.target.robots': 'WeCom groups (group robots)',
   'pub.target.noAccounts': 'No active official account here or below; register one in the new-media ledger',
@@ -170,8 +170,8 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'pub.detail.noContent': 'No text',
   'pub.detail.deliveries': 'Deliveries',
   'pub.detail.allDeliveries': 'Open in the delivery log',
-  'pub.detail.noDeliveries': 'Once approved, each channel’s outcome shows here',
-  'pub.detail.noDeliveriesYet': 'Goes out at {at}; each channel’s outcome will show here',
+  'pub.detail.noDeliveries': "Once approved, each channel's outcome shows here",
+  'pub.detail.noDeliveriesYet': "Goes out at {at}; each channel's outcome will show here",
   'pub.detail.rejectedBy': '{name} returned it. Reason:',
   'pub.detail.noteBy': 'Note from {name}:',
   'pub.step.draft': 'Draft',
@@ -226,7 +226,7 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'pub.chart.title': 'Posts per channel per week',
   'pub.chart.weeks': '{n} weeks',
   'pub.chart.weekOf': 'wk {week}',
-  'pub.chart.empty': 'No posts on this organisation’s channels in this span',
+  'pub.chart.empty': "No posts on this organisation's channels in this span",
   'pub.series.listTitle': 'Mobile bulletins',
   'pub.series.create': 'New mobile bulletin',
   'pub.series.createTitle': 'New mobile bulletin',
@@ -275,7 +275,7 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'pub.cal.series_run': 'Mobile bulletin due',
   'pub.cal.more': '{n} more',
   'pub.cal.hint':
-    'Sent and scheduled bulletins of this organisation and below, and this organisation’s mobile-bulletin schedule. Click a title to open it.',
+    "Sent and scheduled bulletins of this organisation and below, and this organisation's mobile-bulletin schedule. Click a title to open it.",
   'channel.wechat': 'WeChat',
   'wechat.open': 'WeChat settings',
   'wechat.drawerTitle': 'WeChat · {name}',
@@ -314,9 +314,9 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'wechat.followers.byOrg': 'By organisation (followed through its QR code)',
   'wechat.followers.org': 'Organisation',
   'wechat.followers.count': 'Followers',
-  'wechat.followers.noOrgs': 'Nobody has followed through an organisation’s QR code yet',
+  'wechat.followers.noOrgs': "Nobody has followed through an organisation's QR code yet",
   'wechat.followers.help':
-    'Counted from WeChat’s subscribe, unsubscribe and scan events since the server URL was configured.',
+    "Counted from WeChat's subscribe, unsubscribe and scan events since the server URL was configured.",
   'wechat.reply.help':
     'The account answers messages and menu clicks by these rules; a keyword matches exactly first, then as a part of the message.',
   'wechat.reply.trigger': 'Reply kind',

@@ -1,5 +1,5 @@
 import { AuditOutlined, EditOutlined, FileTextOutlined, PlusOutlined, ReadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Segmented, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Grid, Segmented, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { bulletinKinds, bulletinStatuses, type BulletinKind } from '../../../../common/domain.js';
 import type { OrgDetail } from '../../../../common/orgs.js';
@@ -49,6 +49,7 @@ const statusOptions = bulletinStatuses.filter((s) => s !== 'withdrawn');
 function BulletinList({ org }: { org: OrgDetail }) {
   const t = useT();
   const { can } = useSession();
+  const narrow = Grid.useBreakpoint().md === false;
   const [search, setSearch] = useSearchParams();
   const paging = useUrlPaging();
   const { page } = paging;
@@ -98,12 +99,15 @@ function BulletinList({ org }: { org: OrgDetail }) {
               {row.issueNumber ? t('pub.issueNumber', { n: row.issueNumber }) : t('bulletinKind.issue')}
             </Tag>
           )}
+          {/* On a phone the status column is hidden: the status goes with the title. */}
+          {narrow && <BulletinStatusTag status={row.status} />}
         </Space>
       ),
     },
     {
       title: t('pub.col.status'),
       dataIndex: 'status',
+      responsive: ['md'],
       render: (s: BulletinSummary['status']) => <BulletinStatusTag status={s} />,
     },
     { title: t('pub.col.org'), dataIndex: 'orgName', responsive: ['md'] },

@@ -151,6 +151,7 @@ function SeriesBody({ org, creating, onCreated }: { org: OrgDetail; creating: bo
           {
             title: t('common.actions'),
             key: 'actions',
+            fixed: 'right' as const,
             render: (_v: unknown, row: SeriesItem) => (
               <Space size={0} wrap={false}>
                 <Button
