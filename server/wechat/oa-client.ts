@@ -47,6 +47,9 @@ export type OfficialAccountClient = ReturnType<typeof createOfficialAccountClien
 
 type Json = Record<string, unknown>;
 
+/** A string or number field of an answer as text; anything else (missing, an object) as ''. */
+const text = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
+
 export function createOfficialAccountClient(options: {
   baseUrl: string;
   appId: string;
@@ -63,7 +66,7 @@ export function createOfficialAccountClient(options: {
   async function call(path: string, init: { method: 'GET' | 'POST'; query?: Json; body?: BodyInit; json?: Json }) {
     const url = new URL(base + path);
     for (const [key, value] of Object.entries(init.query ?? {})) {
-      if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
+      if (value !== undefined && value !== null) url.searchParams.set(key, text(value));
     }
     const response = await doFetch(url, {
       method: init.method,
@@ -74,7 +77,7 @@ export function createOfficialAccountClient(options: {
     if (!response.ok) throw new Error(`WeChat ${path}: HTTP ${response.status}`);
     const data = (await response.json()) as Json;
     const errcode = typeof data.errcode === 'number' ? data.errcode : 0;
-    if (errcode !== 0) throw new WechatApiError(errcode, String(data.errmsg ?? ''), path, data);
+    if (errcode !== 0) throw new WechatApiError(errcode, text(data.errmsg), path, data);
     return data;
   }
 
@@ -134,13 +137,13 @@ export function createOfficialAccountClient(options: {
         query: { type: 'thumb' },
         body: upload(bytes, fileName, mime),
       });
-      return { mediaId: String(data.media_id), url: String(data.url ?? '') };
+      return { mediaId: text(data.media_id), url: text(data.url) };
     },
 
     /** An image inside an article's text (`/cgi-bin/media/uploadimg`): answers the URL WeChat shows it at. */
     async uploadArticleImage(bytes: Buffer, fileName: string, mime: string): Promise<string> {
       const data = await authed('/cgi-bin/media/uploadimg', { method: 'POST', body: upload(bytes, fileName, mime) });
-      return String(data.url);
+      return text(data.url);
     },
 
     async addDraft(articles: DraftArticle[]): Promise<string> {
@@ -157,12 +160,12 @@ export function createOfficialAccountClient(options: {
           })),
         },
       });
-      return String(data.media_id);
+      return text(data.media_id);
     },
 
     async submitPublish(mediaId: string): Promise<{ publishId: string }> {
       const data = await authed('/cgi-bin/freepublish/submit', { method: 'POST', json: { media_id: mediaId } });
-      return { publishId: String(data.publish_id) };
+      return { publishId: text(data.publish_id) };
     },
 
     /**
@@ -184,10 +187,10 @@ export function createOfficialAccountClient(options: {
       };
       try {
         const data = await authed('/cgi-bin/message/mass/sendall', { method: 'POST', json });
-        return { msgId: String(data.msg_id) };
+        return { msgId: text(data.msg_id) };
       } catch (error) {
         if (error instanceof WechatApiError && error.errcode === 45065) {
-          return { msgId: String(error.body.msg_id ?? '') };
+          return { msgId: text(error.body.msg_id) };
         }
         throw error;
       }
@@ -205,7 +208,7 @@ export function createOfficialAccountClient(options: {
       return {
         total: Number(data.total ?? 0),
         openids,
-        next: openids.length === 0 ? '' : String(data.next_openid ?? ''),
+        next: openids.length === 0 ? '' : text(data.next_openid),
       };
     },
 
@@ -216,20 +219,20 @@ export function createOfficialAccountClient(options: {
         subscribe: Number(data.subscribe) === 1,
         subscribeTime: typeof data.subscribe_time === 'number' ? data.subscribe_time : null,
         tagIds: Array.isArray(data.tagid_list) ? data.tagid_list.map(Number) : [],
-        qrSceneStr: String(data.qr_scene_str ?? ''),
+        qrSceneStr: text(data.qr_scene_str),
       };
     },
 
     async createTag(name: string): Promise<{ id: number; name: string }> {
       const data = await authed('/cgi-bin/tags/create', { method: 'POST', json: { tag: { name } } });
       const tag = data.tag as { id: number; name: string };
-      return { id: Number(tag.id), name: String(tag.name) };
+      return { id: Number(tag.id), name: text(tag.name) };
     },
 
     async getTags(): Promise<Array<{ id: number; name: string; count: number }>> {
       const data = await authed('/cgi-bin/tags/get', { method: 'GET' });
       const tags = (data.tags ?? []) as Array<{ id: number; name: string; count?: number }>;
-      return tags.map((t) => ({ id: Number(t.id), name: String(t.name), count: Number(t.count ?? 0) }));
+      return tags.map((t) => ({ id: Number(t.id), name: text(t.name), count: Number(t.count ?? 0) }));
     },
 
     async batchTag(openids: string[], tagId: number): Promise<void> {
@@ -245,7 +248,7 @@ export function createOfficialAccountClient(options: {
         method: 'POST',
         json: { action_name: 'QR_LIMIT_STR_SCENE', action_info: { scene: { scene_str: sceneStr } } },
       });
-      return { ticket: String(data.ticket), url: String(data.url) };
+      return { ticket: text(data.ticket), url: text(data.url) };
     },
   };
 }
