@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Db } from '../../db/schema.js';
 import { nowIso } from '../../db/tree.js';
 import { processEnded, processTag } from '../../jobs/liveness.js';
 import { refreshOrgMetrics } from '../campaigns/engine.js';
@@ -65,7 +64,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (stopped) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void tick(), delay);
-    timer.unref();
+    // The poll alone does not keep a process alive; someone waiting for idle() does.
+    if (idleWaiters.length === 0) timer.unref();
   };
 
   async function tick(): Promise<void> {
@@ -242,7 +242,11 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     },
     wake: () => schedule(0),
     idle: () =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve, reject) => {
+        if (stopped) {
+          reject(new Error('the delivery worker is not running'));
+          return;
+        }
         idleWaiters.push(resolve);
         schedule(0);
       }),
