@@ -31,6 +31,8 @@ import {
 import { createTestContext } from '../../test/harness.js';
 import { enrolDirectly, totpCode } from '../../test/totp.js';
 import { peopleIdProbes, peopleRows } from './authorization-people.js';
+import { wechatIdProbes, wechatRows } from './authorization-wechat.js';
+import { publishingIdProbes, publishingRows } from './authorization-publishing.js';
 import { multipartBody, waitForJob } from '../../test/imports.js';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
@@ -1287,6 +1289,8 @@ function expectedCode(status: number): string | null {
 }
 
 Object.assign(table, await peopleRows({ ctx, tree }));
+Object.assign(table, await wechatRows({ ctx, tree }));
+Object.assign(table, await publishingRows({ ctx, tree }));
 
 const routeKeys = ctx.app.routeTable.map((r) => `${r.method} ${r.url}`);
 
@@ -1365,6 +1369,8 @@ for (const key of routeKeys) {
 test("another township's ids answer exactly like ids that do not exist", async () => {
   const townAdmin = await loginAsFrom(ctx, 'org_admin', tree.townA1);
   const people = await peopleIdProbes({ ctx, tree });
+  const wechat = await wechatIdProbes({ ctx, tree });
+  const publishing = await publishingIdProbes({ ctx, tree });
   const ownVillage = await makeOrg(ctx, { parent: tree.townA1, name: uniqueName('本镇') });
   const ownUser = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
   const theirVillage = await makeOrg(ctx, { parent: tree.townA2, name: uniqueName('邻镇') });
@@ -1412,6 +1418,8 @@ test("another township's ids answer exactly like ids that do not exist", async (
     })()),
     notification: await reminderFor(tree.townA2),
     ...people.theirs,
+    ...wechat.theirs,
+    ...publishing.theirs,
   };
   const ownCadre = await makeCadre(ctx, { org: tree.townA1 });
   const ownChannel = await makeChannel(ctx, { org: tree.townA1 });
@@ -1419,6 +1427,8 @@ test("another township's ids answer exactly like ids that do not exist", async (
   type Probe = { kind: keyof typeof theirs; request: (id: number) => InjectOptions };
   const idRoutes: Record<string, Probe> = {
     ...people.idRoutes,
+    ...wechat.idRoutes,
+    ...publishing.idRoutes,
     'GET /api/orgs/:id': { kind: 'org', request: (id) => ({ method: 'GET', url: `/api/orgs/${id}` }) },
     'GET /api/orgs/:id/children': {
       kind: 'org',
@@ -1607,6 +1617,7 @@ test("another township's ids answer exactly like ids that do not exist", async (
   // Ids inside bodies and query strings point at objects too.
   const otherProbes: Record<string, Probe> = {
     ...people.otherProbes,
+    ...wechat.otherProbes,
     'POST /api/orgs parentId': {
       kind: 'org',
       request: (id) => ({

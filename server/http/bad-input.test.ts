@@ -11,6 +11,7 @@ import { makeStatusRequest } from '../../test/request-factories.js';
 import { createTestContext } from '../../test/harness.js';
 import { multipartBody } from '../../test/imports.js';
 import { makeCadre, makeChannel, makeContact } from '../../test/ledger-factories.js';
+import { makeBulletin, makeDelivery } from '../../test/publishing-factories.js';
 
 // How the schema scan sees schemas: Fastify publishes every new instance on the "fastify.initialization"
 // diagnostics channel before any route exists, so an onRoute hook added there records the options of every
@@ -50,6 +51,15 @@ const pendingMove = async () => {
 const probeUser = await makeUser(ctx, { role: 'inspector', org: tree.townA1 });
 // The ledger and people routes need ledger.write, people.* or personal.reveal, which the system admin does not hold.
 const ledgerAdmin = await loginAsFrom(ctx, 'org_admin', tree.province);
+const probeSeries = async () =>
+  (
+    await ledgerAdmin.post('/api/publishing/series', {
+      orgId: tree.townA1.id,
+      name: fresh('输入手机报'),
+      cron: '0 9 * * 1',
+      targets: [],
+    })
+  ).json<{ id: number }>().id;
 const probeCadre = await makeCadre(ctx, { org: tree.townA1 });
 const probeChannel = await makeChannel(ctx, { org: tree.townA1 });
 const probeContact = await makeContact(ctx, { org: tree.townA1 });
@@ -114,6 +124,12 @@ const bodiless = [
   'POST /api/member-requests/:id/withdraw',
   'POST /api/transfers/:id/withdraw',
   'POST /api/cadres/:id/reveal-id',
+  'DELETE /api/channels/:id/wechat/replies/:replyId',
+  'POST /api/publishing/bulletins/:id/submit',
+  'POST /api/publishing/bulletins/:id/withdraw',
+  'POST /api/publishing/deliveries/:id/retry',
+  // multipart/form-data: one image, checked by its bytes like the channels' evidence.
+  'POST /api/publishing/images',
 ];
 // GET routes whose only input, if any, is the path id.
 const queryless = [
@@ -142,6 +158,12 @@ const queryless = [
   'GET /api/orgs/:id/member-stats',
   'GET /api/cadres/:id',
   'GET /api/orgs/:id/data-quality',
+  'GET /api/channels/:id/wechat',
+  'GET /api/channels/:id/wechat/replies',
+  'GET /api/channels/:id/wechat/qr-scenes',
+  'GET /api/wechat/qr-scenes/:id/qr.png',
+  'GET /api/publishing/bulletins/:id',
+  'GET /api/publishing/deliveries/:id',
 ];
 
 /** A request whose URL is a plain string, so that it can be named in assertion messages. */
@@ -437,6 +459,81 @@ const bodyCases: Record<string, BodyCase> = {
     valid: { onDate: '2025-09-01', count: 1 },
     wrongTypes: { onDate: 20250901, count: 1.5 },
   },
+  'PUT /api/channels/:id/wechat': {
+    client: ledgerAdmin,
+    url: async () => `/api/channels/${probeChannel.id}/wechat`,
+    valid: { appId: 'wx2c2769f8efd9abc2', callbackToken: 'spamtest', encryptionMode: 'plain' },
+    wrongTypes: { appId: 5, encodingAesKey: 'too-short', encryptionMode: 'secret', webhookKey: [] },
+  },
+  'POST /api/channels/:id/wechat/replies': {
+    client: ledgerAdmin,
+    url: async () => `/api/channels/${probeChannel.id}/wechat/replies`,
+    valid: { trigger: 'keyword', matchKey: '你好', replyText: '您好，欢迎关注' },
+    wrongTypes: { trigger: 'any', matchKey: 1, replyText: null },
+  },
+  'POST /api/channels/:id/wechat/qr-scenes': {
+    client: ledgerAdmin,
+    url: async () => `/api/channels/${probeChannel.id}/wechat/qr-scenes`,
+    valid: { orgId: tree.townA1.id },
+    wrongTypes: { orgId: 'x' },
+  },
+  'POST /api/publishing/bulletins': {
+    client: ledgerAdmin,
+    url: async () => '/api/publishing/bulletins',
+    valid: { orgId: tree.townA1.id, kind: 'article', title: '输入稿件', contentHtml: '<p>正文</p>', targets: [] },
+    wrongTypes: {
+      orgId: 'x',
+      kind: 'poem',
+      title: 5,
+      contentHtml: null,
+      targets: [{ kind: 'fax' }],
+      sendAt: 'tomorrow',
+    },
+  },
+  'PUT /api/publishing/bulletins/:id': {
+    client: ledgerAdmin,
+    url: async () => `/api/publishing/bulletins/${await makeBulletin(ctx, tree.townA1)}`,
+    valid: { title: '改过的稿件', contentHtml: '<p>正文</p>', targets: [{ kind: 'web' }] },
+    wrongTypes: { title: [], contentHtml: 1, targets: 'web', coverSha256: 'abc', articleIds: ['x'] },
+  },
+  'POST /api/publishing/bulletins/:id/approve': {
+    client: ledgerAdmin,
+    url: async () =>
+      `/api/publishing/bulletins/${await makeBulletin(ctx, tree.townA1, { status: 'in_review' })}/approve`,
+    valid: { note: '同意' },
+    wrongTypes: { note: 5 },
+  },
+  'POST /api/publishing/bulletins/:id/reject': {
+    client: ledgerAdmin,
+    url: async () =>
+      `/api/publishing/bulletins/${await makeBulletin(ctx, tree.townA1, { status: 'in_review' })}/reject`,
+    valid: { note: '请修改标题' },
+    wrongTypes: { note: false },
+  },
+  'POST /api/publishing/series': {
+    client: ledgerAdmin,
+    url: async () => '/api/publishing/series',
+    valid: { orgId: tree.townA1.id, name: '输入手机报', cron: '0 9 * * 1', targets: [] },
+    wrongTypes: { orgId: -1, name: {}, cron: 'every monday', targets: {} },
+  },
+  'PUT /api/publishing/series/:id': {
+    client: ledgerAdmin,
+    url: async () => `/api/publishing/series/${await probeSeries()}`,
+    valid: { active: false },
+    wrongTypes: { active: 'no', cron: 9 },
+  },
+  'POST /api/publishing/series/:id/issues': {
+    client: ledgerAdmin,
+    url: async () => `/api/publishing/series/${await probeSeries()}/issues`,
+    valid: { articleIds: [await makeBulletin(ctx, tree.townA1, { status: 'approved' })] },
+    wrongTypes: { articleIds: 'all', title: 3 },
+  },
+  'POST /api/publishing/deliveries/:id/resolve': {
+    client: ledgerAdmin,
+    url: async () => `/api/publishing/deliveries/${await makeDelivery(ctx, tree.townA1, 'uncertain')}/resolve`,
+    valid: { sent: true },
+    wrongTypes: { sent: 'yes' },
+  },
   'POST /api/activities': {
     client: ledgerAdmin,
     url: async () => '/api/activities',
@@ -629,7 +726,8 @@ test('malformed ids are refused with validation_failed, never a 500', async () =
           ? auditor
           : route.permission === 'ledger.write' ||
               route.permission === 'personal.reveal' ||
-              route.permission?.startsWith('people.')
+              route.permission?.startsWith('people.') ||
+              route.permission?.startsWith('publishing.')
             ? ledgerAdmin
             : system;
     for (const id of ['abc', '-1', '0', '1.5', '1e400', '%20']) {

@@ -1,0 +1,91 @@
+import type { BulletinStatus, DeliveryStatus } from '../common/domain.js';
+import { nowIso } from '../server/db/tree.js';
+import type { OrgRow } from '../server/features/orgs/repo.js';
+import type { TestContext } from './harness.js';
+import { makeChannel } from './ledger-factories.js';
+
+let serial = 0;
+
+/** A bulletin of `org` in the given status, for the web pages, written straight into the database. */
+export async function makeBulletin(
+  ctx: Pick<TestContext, 'db'>,
+  org: OrgRow,
+  input: { status?: BulletinStatus; title?: string; sendAt?: string | null; publishedAt?: string | null } = {},
+): Promise<number> {
+  const at = nowIso();
+  const { id } = await ctx.db
+    .insertInto('bulletins')
+    .values({
+      org_id: org.id,
+      kind: 'article',
+      series_id: null,
+      issue_number: null,
+      title: input.title ?? `测试稿件${++serial}`,
+      author: null,
+      digest: null,
+      content_html: '<p>测试正文</p>',
+      cover_sha256: null,
+      status: input.status ?? 'draft',
+      send_at: input.sendAt ?? null,
+      review_note: null,
+      created_by: null,
+      updated_by: null,
+      submitted_by: null,
+      submitted_at: null,
+      decided_by: null,
+      decided_at: null,
+      published_at: input.publishedAt ?? null,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await ctx.db
+    .insertInto('bulletin_targets')
+    .values({ bulletin_id: id, kind: 'web', channel_id: null, oa_mode: null, tag_id: null })
+    .execute();
+  return id;
+}
+
+/**
+ * A delivery of a new bulletin of `org` to a WeCom robot without credentials, in the given status: queued again,
+ * the worker fails it at once ("no webhook key") without calling anyone.
+ */
+export async function makeDelivery(ctx: TestContext, org: OrgRow, status: DeliveryStatus): Promise<number> {
+  const bulletinId = await makeBulletin(ctx, org, { status: 'sending' });
+  const channel = await makeChannel(ctx, { org, kind: 'wecom_robot' });
+  const target = await ctx.db
+    .insertInto('bulletin_targets')
+    .values({ bulletin_id: bulletinId, kind: 'wecom_robot', channel_id: channel.id, oa_mode: null, tag_id: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const at = nowIso();
+  const { id } = await ctx.db
+    .insertInto('deliveries')
+    .values({
+      bulletin_id: bulletinId,
+      target_id: target.id,
+      channel_id: channel.id,
+      org_id: org.id,
+      kind: 'wecom_robot',
+      idempotency_key: `test:${bulletinId}:${target.id}`,
+      status,
+      step: 'start',
+      attempts: 1,
+      next_attempt_at: at,
+      claimed_by: null,
+      claimed_until: null,
+      remote_media_id: null,
+      remote_publish_id: null,
+      remote_msg_id: null,
+      result: null,
+      last_errcode: status === 'failed' ? 40013 : null,
+      last_error: null,
+      sent_at: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
