@@ -1,6 +1,7 @@
 import { generateProvince } from '../bench/province.js';
 import type { Db } from './db/schema.js';
 import { generateDemoPeople } from './demo-people.js';
+import { generateDemoPublishing } from './demo-publishing.js';
 import type { Keyring } from './personal-data/keyring.js';
 import { recordAudit } from './features/audit/service.js';
 import { generatePassword, hashPassword } from './features/auth/passwords.js';
@@ -21,6 +22,8 @@ export async function loadDemo(db: Db, keyring: Keyring, print: (line: string) =
   print(`  演示数据：新建 ${created} 个组织，已有 ${Object.values(result.existing).reduce((a, b) => a + b, 0)} 个`);
   await loadDemoLedger(db, keyring, print);
   await loadDemoPeople(db, keyring, print);
+  const bulletins = await generateDemoPublishing(db, demoCountyStat);
+  if (bulletins) print(`  演示数据：${bulletins} 篇稿件（已发送、待审核、草稿）和一份每周手机报`);
   if (await findUserByUsername(db, demoUsername)) {
     print(`  演示账户 ${demoUsername} 已存在（密码见首次启动时的输出）`);
     return;
