@@ -232,7 +232,11 @@ export async function sendToOfficialAccount(
         title: article.title,
         author: article.author ?? undefined,
         digest: excerpt(article, 120),
-        content: await withWechatImages(article.content_html, client.uploadArticleImage, config.dataDir),
+        content: await withWechatImages(
+          article.content_html,
+          (bytes, name, mime) => client.uploadArticleImage(bytes, name, mime),
+          config.dataDir,
+        ),
         contentSourceUrl: article.published_at ? newsUrl(config, context.bulletin.org_id, article.id) : undefined,
         thumbMediaId: thumb.mediaId,
       });
