@@ -32,7 +32,8 @@ function client(tokens: TokenStore) {
     appSecret: 'store-secret',
     tokens,
     fetch: async (input, init) => {
-      if (String(input).includes('/cgi-bin/token')) await sleep(150);
+      const url = input instanceof Request ? input.url : input.toString();
+      if (url.includes('/cgi-bin/token')) await sleep(150);
       return fetch(input, init);
     },
   });
@@ -98,7 +99,8 @@ test(
   { skip: databaseUrl ? false : 'PostgreSQL only: SQLite serves one process' },
   async () => {
     // A second copy of the module stands for another instance: its single flight is not this one's.
-    const other = (await import('./token-store.js?instance=2')) as typeof import('./token-store.js');
+    const secondModule = './token-store.js?instance=2';
+    const other = (await import(secondModule)) as typeof import('./token-store.js');
     const second = openDatabase({ databaseUrl, dataDir });
     try {
       for (const reason of ['first token', 'stale token']) {
