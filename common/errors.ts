@@ -27,6 +27,8 @@ export const errorCodes = [
   'duplicate_person',
   /** A league rule refuses the step (age, observation months, lecture hours, the 20% share, a review grade). */
   'rule_violation',
+  /** WeChat refused a call made for the request, or could not be reached (502; details.errcode when it answered). */
+  'wechat_api_error',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -33,12 +33,14 @@ import { channelRoutes } from './features/channels/routes.js';
 import { contactRoutes } from './features/contacts/routes.js';
 import { importRoutes } from './features/imports/routes.js';
 import { memberRoutes } from './features/members/routes.js';
+import { newsRoutes } from './features/news/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
 import { memberRequestRoutes } from './features/member-requests/routes.js';
 import { transferRoutes } from './features/transfers/routes.js';
 import { duplicateRoutes } from './features/duplicates/routes.js';
 import { approvalRoutes } from './features/approvals/routes.js';
 import { personalRightsRoutes } from './features/personal-rights/routes.js';
+import { wechatRoutes } from './features/wechat/routes.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { deliveryRoutes } from './features/deliveries/routes.js';
 import { createDeliveryWorker, type DeliveryWorker } from './features/deliveries/worker.js';
@@ -150,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   for (const routes of [
     cadreRoutes,
+    newsRoutes,
     channelRoutes,
     contactRoutes,
     activityRoutes,
@@ -166,6 +169,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     approvalRoutes,
     applicantRoutes,
     personalRightsRoutes,
+    wechatRoutes,
+    publishingRoutes,
+    deliveryRoutes,
   ]) {
     await app.register(routes(featureDeps));
   }

@@ -1,5 +1,5 @@
 import type { ChannelKind, ChannelStatus } from '../../../common/domain.js';
-import type { ChannelsTable, Executor } from '../../db/schema.js';
+import type { ChannelReadingsTable, ChannelsTable, Executor } from '../../db/schema.js';
 import { contains, scopeCondition, type LedgerScope } from '../ledger/shared.js';
 
 export type ChannelRow = Omit<ChannelsTable, 'id'> & { id: number };
@@ -110,18 +110,22 @@ export async function updateChannel(
   await db.updateTable('channels').set(values).where('id', '=', id).execute();
 }
 
-/** One reading per channel and day: a second reading of the same day replaces the first, other days stay. */
+/**
+ * One reading per channel and day: a second reading of the same day replaces the first, other days stay. By hand
+ * unless said otherwise; the WeChat callbacks record theirs with source 'wechat' and no user.
+ */
 export async function upsertReading(
   db: Executor,
-  values: { channel_id: number; on_date: string; count: number; recorded_by: number; created_at: string },
+  values: { channel_id: number; on_date: string; count: number; recorded_by: number | null; created_at: string },
+  source: ChannelReadingsTable['source'] = 'manual',
 ): Promise<void> {
   await db
     .insertInto('channel_readings')
-    .values({ ...values, source: 'manual' })
+    .values({ ...values, source })
     .onConflict((oc) =>
       oc.columns(['channel_id', 'on_date']).doUpdateSet({
         count: values.count,
-        source: 'manual',
+        source,
         recorded_by: values.recorded_by,
         created_at: values.created_at,
       }),
