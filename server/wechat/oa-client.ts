@@ -50,6 +50,24 @@ type Json = Record<string, unknown>;
 /** A string or number field of an answer as text; anything else (missing, an object) as ''. */
 const text = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
 
+const imageKinds = [
+  { magic: [0x89, 0x50, 0x4e, 0x47], ext: 'png', mime: 'image/png' },
+  { magic: [0xff, 0xd8, 0xff], ext: 'jpg', mime: 'image/jpeg' },
+  { magic: [0x47, 0x49, 0x46, 0x38], ext: 'gif', mime: 'image/gif' },
+  { magic: [0x42, 0x4d], ext: 'bmp', mime: 'image/bmp' },
+];
+
+/**
+ * WeChat takes only some formats (article images: jpg/png) and reads the format from the upload's name and type: they
+ * follow the bytes, so a PNG stored under a .jpg name goes as a PNG. Unknown bytes keep the name they were given.
+ */
+function namedByContent(bytes: Buffer, fileName: string, mime: string): { fileName: string; mime: string } {
+  const kind = imageKinds.find((k) => k.magic.every((byte, i) => bytes[i] === byte));
+  if (!kind) return { fileName, mime };
+  const stem = fileName.replace(/\.[A-Za-z0-9]{1,5}$/, '') || 'image';
+  return { fileName: `${stem}.${kind.ext}`, mime: kind.mime };
+}
+
 export function createOfficialAccountClient(options: {
   baseUrl: string;
   appId: string;
@@ -122,19 +140,23 @@ export function createOfficialAccountClient(options: {
   }
 
   const upload = (bytes: Buffer, fileName: string, mime: string) => () => {
+    const named = namedByContent(bytes, fileName, mime);
     const form = new FormData();
-    form.append('media', new Blob([new Uint8Array(bytes)], { type: mime }), fileName);
+    form.append('media', new Blob([new Uint8Array(bytes)], { type: named.mime }), named.fileName);
     return form;
   };
 
   return {
     accessToken: () => accessToken(),
 
-    /** A permanent thumb (cover) for drafts: `/cgi-bin/material/add_material?type=thumb`. */
+    /**
+     * A draft's cover (its `thumb_media_id`): a permanent image, `add_material?type=image` (bmp/png/jpeg/gif up to
+     * 10 MB). WeChat takes any permanent image as a cover; `type=thumb` would take only a JPEG up to 64 KB.
+     */
     async uploadThumb(bytes: Buffer, fileName: string, mime: string): Promise<{ mediaId: string; url: string }> {
       const data = await authed('/cgi-bin/material/add_material', {
         method: 'POST',
-        query: { type: 'thumb' },
+        query: { type: 'image' },
         body: upload(bytes, fileName, mime),
       });
       return { mediaId: text(data.media_id), url: text(data.url) };
