@@ -56,7 +56,7 @@ export type FakeMassSend = {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON as received, see above
 export type FakeRobotMessage = { msgtype: string; body: Record<string, any>; at: number; [field: string]: any };
 
-export type FakeUpload = { kind: 'thumb' | 'image'; mediaId?: string; url: string; bytes: number };
+export type FakeUpload = { kind: 'thumb' | 'image'; mediaId?: string; url: string; bytes: number; fileName: string };
 
 export type FakeFollowerInfo = {
   subscribe?: boolean;
@@ -113,6 +113,7 @@ const errmsgs: Record<number, string> = {
   40002: 'invalid grant_type',
   40003: 'invalid openid',
   40004: 'invalid media type',
+  40005: 'invalid file type',
   40007: 'invalid media_id',
   40008: 'invalid message type',
   40009: 'invalid image size',
@@ -128,12 +129,15 @@ const errmsgs: Record<number, string> = {
   44003: 'empty news data',
   44004: 'empty content',
   45002: 'content size out of limit',
+  45003: 'title size out of limit',
+  45004: 'description size out of limit',
   45008: 'article size out of limit',
   45009: 'api freq out of limit',
   45028: 'has no masssend quota',
   45056: 'too many tags',
   45059: 'too many tags of the user',
   45065: 'clientmsgid exist',
+  45110: 'author size out of limit',
   45157: 'invalid tag name',
   45158: 'tag name too long',
   45159: 'invalid tag id',
@@ -246,13 +250,17 @@ export async function startFakeWechat(options: FakeWechatOptions) {
       return failure(41005);
     }
     if (!media || typeof media === 'string') return failure(41005);
+    // Formats by the file's extension: thumb jpg; a permanent image bmp/png/jpeg/gif; an article image jpg/png.
+    const formats =
+      kind === 'thumb' ? ['jpg', 'jpeg'] : permanent ? ['bmp', 'png', 'jpeg', 'jpg', 'gif'] : ['jpg', 'jpeg', 'png'];
+    if (!formats.includes(media.name.split('.').at(-1)?.toLowerCase() ?? '')) return failure(40005);
     const size = media.size;
     // thumb ≤ 64 KB (JPG); an image of an article's text ≤ 1 MB; a permanent image ≤ 10 MB.
     const limit = kind === 'thumb' ? 64 * 1024 : permanent ? 10 * 1024 * 1024 : 1024 * 1024;
     if (size === 0 || size > limit) return failure(40009);
     const url = `http://mmbiz.qpic.cn/mmbiz_jpg/${hex(16)}/0?wx_fmt=jpeg`;
     const mediaId = permanent ? `${kind}_${hex(20)}` : undefined;
-    account.uploads.push({ kind, mediaId, url, bytes: size });
+    account.uploads.push({ kind, mediaId, url, bytes: size, fileName: media.name });
     return permanent ? { media_id: mediaId, url } : { url };
   }
 
@@ -265,6 +273,10 @@ export async function startFakeWechat(options: FakeWechatOptions) {
     for (const article of articles) {
       if (!isRecord(article) || !str(article.title) || !str(article.content)) return failure(44004);
       const content = str(article.content);
+      // draft/add: title ≤ 32 characters, author ≤ 16, digest ≤ 128, content < 20,000 characters and < 1 MB.
+      if ([...str(article.title)].length > 32) return failure(45003);
+      if ([...str(article.author)].length > 16) return failure(45110);
+      if ([...str(article.digest)].length > 128) return failure(45004);
       if (content.length >= 20_000 || bytesOf(content) >= 1024 * 1024) return failure(45002);
       if (!known.has(str(article.thumb_media_id))) return failure(40007);
       kept.push({
