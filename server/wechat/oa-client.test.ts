@@ -44,7 +44,9 @@ async function rejectsWith(promise: Promise<unknown>, errcode: number) {
 
 const follower = (i: number) => `oFollower${String(i).padStart(19, '0')}`;
 
-const cover = Buffer.from('a small jpeg thumb'.repeat(20));
+/** A PNG of the given size (its signature, then filler): covers are rarely the 64 KB a `thumb` may be. */
+const png = (size: number) => Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(size - 8, 7)]);
+const cover = png(300 * 1024);
 
 /** A thumb and a draft of one article on the account; returns the draft's media_id. */
 async function draftOn(oa: ReturnType<typeof client>, title: string) {
@@ -115,20 +117,23 @@ test('WeChat errors surface as WechatApiError with errcode, the errmsg and the p
   assert.match(error.errmsg, /^api freq out of limit/);
 });
 
-test('a draft with its thumb and article image, then published; a draft WeChat refuses says why', async () => {
+test('a draft with its cover and article image, then published; a draft WeChat refuses says why', async () => {
   const appId = 'wxdraft00000000001';
   const oa = client(appId);
+  // Stored files are named .jpg whatever they hold: the upload is named after the bytes.
   const thumb = await oa.uploadThumb(cover, 'cover.jpg', 'image/jpeg');
   assert.ok(thumb.mediaId);
-  const imageUrl = await oa.uploadArticleImage(Buffer.from('an image in the text'), 'a.jpg', 'image/jpeg');
+  const imageUrl = await oa.uploadArticleImage(png(2048), 'a.jpg', 'image/jpeg');
   assert.match(imageUrl, /^http:\/\/mmbiz\.qpic\.cn\//);
   assert.deepEqual(
-    fake.uploads(appId).map((u) => [u.kind, u.bytes]),
+    fake.uploads(appId).map((u) => [u.kind, u.fileName, u.bytes, Boolean(u.mediaId)]),
     [
-      ['thumb', cover.length],
-      ['image', 20],
+      ['image', 'cover.png', cover.length, true],
+      ['image', 'a.png', 2048, false],
     ],
   );
+  await rejectsWith(oa.uploadArticleImage(png(1024 * 1024 + 1), 'big.jpg', 'image/jpeg'), 40009);
+  await rejectsWith(oa.uploadArticleImage(Buffer.from('RIFF\0\0\0\0WEBPVP8 '), 'a.webp', 'image/webp'), 40005);
 
   const content = `<p>团员大会</p><p><img src="${imageUrl}"></p>`;
   const mediaId = await oa.addDraft([
@@ -162,7 +167,7 @@ test('a draft with its thumb and article image, then published; a draft WeChat r
   await rejectsWith(oa.submitPublish('not-a-draft'), 40007);
   await rejectsWith(oa.addDraft([{ title: '无封面', content: '<p>x</p>', thumbMediaId: 'unknown' }]), 40007);
   await rejectsWith(oa.addDraft([{ title: '太长', content: 'x'.repeat(20_000), thumbMediaId: thumb.mediaId }]), 45002);
-  await rejectsWith(oa.uploadThumb(Buffer.alloc(65 * 1024), 'big.jpg', 'image/jpeg'), 40009);
+  await rejectsWith(oa.addDraft([{ title: '标'.repeat(33), content: '<p>x</p>', thumbMediaId: thumb.mediaId }]), 45003);
   assert.equal(fake.drafts(appId).length, 1);
 });
 
