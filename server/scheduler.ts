@@ -6,7 +6,7 @@ import type { Db } from './db/schema.js';
 import { deleteExpiredSessions } from './features/auth/repo.js';
 import { sendDeadlineReminders, takeDailySnapshots } from './features/notifications/service.js';
 import { sweepOrphans } from './files/store.js';
-import { purgeInbound } from './features/wechat/repo.js';
+import { purgeInboundKeys } from './features/wechat/callback.js';
 
 /**
  * Periodic housekeeping of one app instance. Every task is idempotent (unique keys, deletes of what is
@@ -33,9 +33,7 @@ export function startScheduler(db: Db, config: Config, log: FastifyBaseLogger): 
   });
   const files = task('orphan files', () => sweepOrphans(db, config.dataDir));
   // WeChat retries a push within seconds; its de-duplication keys are kept two days (features/wechat/README.md).
-  const inbound = task('wechat inbound keys', () =>
-    purgeInbound(db, new Date(Date.now() - 2 * 24 * 3600_000).toISOString()),
-  );
+  const inbound = task('wechat inbound keys', () => purgeInboundKeys(db));
   const jobs = [
     new Cron('*/10 * * * *', { unref: true, protect: true }, sessions),
     new Cron('5 * * * *', { unref: true, protect: true, timezone: 'Asia/Shanghai' }, daily),

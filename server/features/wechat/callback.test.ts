@@ -7,6 +7,7 @@ import { createTestContext } from '../../../test/harness.js';
 import { makeChannel } from '../../../test/ledger-factories.js';
 import { decryptMessage, msgSignature } from '../../wechat/crypto.js';
 import { parseWechatXml, xmlText } from '../../wechat/xml.js';
+import { purgeInboundKeys } from './callback.js';
 import {
   eventMessage,
   makeOfficialAccount,
@@ -490,4 +491,44 @@ test('MASSSENDJOBFINISH and PUBLISHJOBFINISH write the result onto the matching 
     (await ctx.db.selectFrom('delivery_log').select('id').where('delivery_id', '=', mass).execute()).length,
     1,
   );
+});
+
+test('the daily purge forgets the retry keys of pushes older than two days and keeps the newer ones', async () => {
+  const account = await makeOfficialAccount(ctx, { org: tree.townA1 });
+  await makeReply(ctx, account.id, 'keyword', '你好', '你好呀');
+  const keys = () =>
+    ctx.db.selectFrom('wechat_inbound').select('dedupe_key').where('channel_id', '=', account.id).execute();
+  const old = signedPush(
+    account,
+    textMessage(account, { from: nextOpenId(), content: '你好', msgId: '7000000000000000001' }),
+  );
+  const recent = signedPush(
+    account,
+    textMessage(account, { from: nextOpenId(), content: '你好', msgId: '7000000000000000002' }),
+  );
+  const send = (pushed: typeof old) =>
+    ctx.app.inject({
+      method: 'POST',
+      url: `/wechat/callback/${account.id}`,
+      query: pushed.query,
+      payload: pushed.body,
+      headers: { 'content-type': 'text/xml' },
+    });
+  assert.notEqual((await send(old)).body, 'success');
+  assert.notEqual((await send(recent)).body, 'success');
+  const threeDaysAgo = new Date(Date.now() - 3 * 24 * 3600_000).toISOString();
+  const oldKeys = [`sig:${old.query.signature}`, 'msg:7000000000000000001'];
+  await ctx.db
+    .updateTable('wechat_inbound')
+    .set({ received_at: threeDaysAgo })
+    .where('channel_id', '=', account.id)
+    .where('dedupe_key', 'in', oldKeys)
+    .execute();
+
+  assert.ok((await purgeInboundKeys(ctx.db)) >= 2);
+  assert.deepEqual(
+    (await keys()).map((k) => k.dedupe_key).sort(),
+    [`sig:${recent.query.signature}`, 'msg:7000000000000000002'].sort(),
+  );
+  assert.equal((await send(recent)).body, 'success', 'a retry within the two days is still recognised');
 });

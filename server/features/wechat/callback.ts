@@ -18,7 +18,7 @@ import {
 import { encryptedReplyXml, parseWechatXml, textReplyXml, xmlText, type WechatXml } from '../../wechat/xml.js';
 import { applyFollowerEvent, recordFollowerReading, type FollowerEvent } from './followers.js';
 import { clickReply, keywordReply, subscribeReply } from './replies.js';
-import { findCallbackAccount, markInbound } from './repo.js';
+import { findCallbackAccount, markInbound, purgeInbound } from './repo.js';
 import { publishResultFrom, recordPublishResult } from './results.js';
 
 // The server side of an official account (服务器配置): WeChat calls /wechat/callback/<channelId> to verify the URL
@@ -27,8 +27,15 @@ import { publishResultFrom, recordPublishResult } from './results.js';
 
 /** WeChat's pushes are small; anything larger is not one. */
 export const callbackBodyLimit = 64 * 1024;
+/** How long the de-duplication keys of pushes are kept: WeChat retries within seconds. */
+const inboundKeySeconds = 2 * 24 * 3600;
 /** A plain-mode signature does not cover the body: it is good once, and only while its de-duplication row lasts. */
-const plainSignatureMaxAgeSeconds = 2 * 24 * 3600;
+const plainSignatureMaxAgeSeconds = inboundKeySeconds;
+
+/** The scheduler's daily purge: keys older than their life are deleted; answers how many. */
+export function purgeInboundKeys(db: Executor, now = new Date()): Promise<number> {
+  return purgeInbound(db, new Date(now.getTime() - inboundKeySeconds * 1000).toISOString());
+}
 
 const callbackParams = z.object({ channelId: idString });
 const callbackQuery = z.object({
