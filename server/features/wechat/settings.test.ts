@@ -199,3 +199,44 @@ test('replies: added and listed, duplicates refused, deleted; only on official a
   });
   assert.equal(onRobot.statusCode, 400);
 });
+
+test("settings belong to the account's org subtree: others find no account, credentials are the org admin's", async () => {
+  const channel = await makeChannel(ctx, { org: tree.townA1, kind: 'official_account' });
+  assert.equal((await put(channel.id, { appId: newAppId(), callbackToken: 'Tok3nOfTownA1' })).statusCode, 200);
+  const townAdmin = await loginAsFrom(ctx, 'org_admin', tree.townA1);
+  const neighbour = await loginAsFrom(ctx, 'org_admin', tree.townA2);
+  const inspector = await loginAsFrom(ctx, 'inspector', tree.countyA);
+  const url = `/api/channels/${channel.id}/wechat`;
+
+  assert.equal((await townAdmin.get(url)).statusCode, 200, "the account's own org");
+  assert.equal((await inspector.get(url)).statusCode, 200, 'an inspector of the county reads');
+  const missing = await neighbour.get('/api/channels/999999/wechat');
+  for (const response of [
+    await neighbour.get(url),
+    await neighbour.request({ method: 'PUT', url, payload: { encryptionMode: 'plain' } }),
+    await neighbour.get(`${url}/replies`),
+    await neighbour.post(`${url}/replies`, { trigger: 'subscribe', replyText: '欢迎' }),
+  ]) {
+    assert.equal(response.statusCode, 404, "a neighbouring township's admin");
+    assert.deepEqual(response.json(), missing.json(), 'answered as a missing channel');
+  }
+  for (const client of [editor, inspector]) {
+    const changed = await client.request({ method: 'PUT', url, payload: { callbackToken: 'Stol3nToken' } });
+    assert.equal(changed.statusCode, 403);
+  }
+  assert.equal((await inspector.post(`${url}/replies`, { trigger: 'subscribe', replyText: '欢迎' })).statusCode, 403);
+  // The token in force is still the admin's: a push signed with it is taken.
+  const account: TestAccount = {
+    id: channel.id,
+    orgId: tree.townA1.id,
+    token: 'Tok3nOfTownA1',
+    aesKey: null,
+    appId: newAppId(),
+    mode: 'plain',
+    originalId: 'gh_0123456789ab',
+  };
+  assert.equal(
+    (await push(ctx, account, textMessage(account, { from: nextOpenId(), content: '你好' }))).body,
+    'success',
+  );
+});
