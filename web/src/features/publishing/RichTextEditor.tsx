@@ -11,7 +11,8 @@ import {
   UnorderedListOutlined,
 } from '@ant-design/icons';
 import Image from '@tiptap/extension-image';
-import { EditorContent, useEditor, useEditorState, type Editor } from '@tiptap/react';
+import { NodeSelection, TextSelection } from '@tiptap/pm/state';
+import { EditorContent, useEditor, useEditorState, type CommandProps, type Editor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import { App, Button, Divider, Form, Input, Modal, Tooltip } from 'antd';
 import { useRef, useState, type ReactNode } from 'react';
@@ -45,7 +46,7 @@ export function RichTextEditor({ orgId, value, onChange, id }: Props) {
     setUploading(true);
     try {
       const { url } = await bulletinApi.uploadImage(orgId, file);
-      editor.chain().focus().setImage({ src: url, alt: '' }).run();
+      editor.chain().focus().setImage({ src: url, alt: '' }).command(caretBelowImage).run();
     } catch {
       // The API client has shown why.
     } finally {
@@ -93,6 +94,19 @@ export function RichTextEditor({ orgId, value, onChange, id }: Props) {
       <EditorContent editor={editor} />
     </div>
   );
+}
+
+/**
+ * A picture just inserted is left selected, so the next key typed would replace it. The caret goes on below it
+ * instead, in the paragraph that follows or in a new one.
+ */
+function caretBelowImage({ tr }: CommandProps): boolean {
+  const { selection } = tr;
+  if (!(selection instanceof NodeSelection) || selection.node.type.name !== 'image') return true;
+  const after = selection.to;
+  if (!tr.doc.resolve(after).nodeAfter?.isTextblock) tr.insert(after, tr.doc.type.schema.nodes.paragraph.create());
+  tr.setSelection(TextSelection.create(tr.doc, after + 1));
+  return true;
 }
 
 function Toolbar({
