@@ -117,7 +117,8 @@ export function BulletinDetailPage() {
             </Card>
           </Col>
           <Col xs={24} xl={9}>
-            <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+            {/* A block, not antd's inline-flex: on the line's baseline it sat 10 px below the preview beside it. */}
+            <Space orientation="vertical" size={16} style={{ width: '100%', display: 'flex' }}>
               <Card variant="borderless" title={t('pub.detail.info')} size="small">
                 <InfoList bulletin={bulletin} />
               </Card>

@@ -3,7 +3,7 @@ import { App, Button, Space, Table, Tooltip, Typography, type TableColumnsType }
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { formatDateTime } from '../../app/format.js';
-import { useT } from '../../app/i18n.js';
+import { useT, type Translate } from '../../app/i18n.js';
 import { PagedTable } from '../../app/PagedTable.js';
 import { useSession } from '../../app/session.js';
 import type { Paging } from '../../app/usePaging.js';
@@ -87,6 +87,7 @@ export function DeliveriesTable({ data, paging, loading, showBulletin, emptyText
       dataIndex: 'attempts',
       align: 'right',
       responsive: ['xl'],
+      render: (attempts: number, row) => attemptsText(t, row.kind, attempts),
     },
     {
       title: t('pub.col.error'),
@@ -156,6 +157,11 @@ export function DeliveriesTable({ data, paging, loading, showBulletin, emptyText
       locale={{ emptyText }}
     />
   );
+}
+
+/** The news pages publish in the same step as the approval, with no attempt to count: "sent, 0 attempts" would puzzle. */
+export function attemptsText(t: Translate, kind: DeliveryItem['kind'], attempts: number): string | number {
+  return kind === 'web' ? t('common.none') : attempts;
 }
 
 /** WeChat's answer: a message or publish id, or the article's address once published. */

@@ -9,19 +9,21 @@ import { useT } from '../../app/i18n.js';
 import { Pending } from '../../app/Pending.js';
 import { useLoad } from '../../app/useLoad.js';
 import { deliveryApi, type DeliveryDetail } from './api.js';
-import { ResultText } from './DeliveriesTable.js';
+import { attemptsText, ResultText } from './DeliveriesTable.js';
 import { DeliveryStatusTag, TargetLabel } from './labels.js';
 
+// A Timeline's 'blue' is the theme's primary colour, red here: an attempt would read as a failure. Blue by value.
+const blue = '#1677ff';
 const eventColors: Record<DeliveryEvent, string> = {
   queued: 'gray',
-  sending: 'blue',
+  sending: blue,
   sent: 'green',
   retry: 'orange',
   deferred: 'gray',
   failed: 'red',
   uncertain: 'orange',
   result: 'green',
-  resolved: 'blue',
+  resolved: blue,
   cancelled: 'gray',
 };
 
@@ -123,7 +125,11 @@ export function DeliveryDrawer({ deliveryId, onClose, onChanged }: Props) {
                 children: <TargetLabel kind={delivery.kind} channelName={delivery.channelName} />,
               },
               { key: 'status', label: t('pub.col.status'), children: <DeliveryStatusTag status={delivery.status} /> },
-              { key: 'attempts', label: t('pub.col.attempts'), children: delivery.attempts },
+              {
+                key: 'attempts',
+                label: t('pub.col.attempts'),
+                children: attemptsText(t, delivery.kind, delivery.attempts),
+              },
               ...(delivery.status === 'queued'
                 ? [
                     {
