@@ -708,6 +708,8 @@ export type WechatInboundTable = {
   channel_id: number;
   dedupe_key: string;
   received_at: string;
+  /** What was replied (text), for WeChat's retry of the same push. */
+  reply: string | null;
 };
 
 export type WechatFollowersTable = {

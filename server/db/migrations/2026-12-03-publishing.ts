@@ -175,6 +175,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('channel_id', 'integer', channelRef)
     .addColumn('dedupe_key', 'varchar(160)', notNull)
     .addColumn('received_at', 'varchar(32)', notNull)
+    // The text replied to the push, answered again to WeChat's retry when the first answer came too late.
+    .addColumn('reply', 'text')
     .execute();
   await db.schema
     .createIndex('wechat_inbound_key')

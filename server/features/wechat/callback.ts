@@ -18,7 +18,7 @@ import {
 import { encryptedReplyXml, parseWechatXml, textReplyXml, xmlText, type WechatXml } from '../../wechat/xml.js';
 import { applyFollowerEvent, recordFollowerReading, type FollowerEvent } from './followers.js';
 import { clickReply, keywordReply, subscribeReply } from './replies.js';
-import { findCallbackAccount, markInbound, purgeInbound } from './repo.js';
+import { findCallbackAccount, findInbound, markInbound, setInboundReply, purgeInbound } from './repo.js';
 import { publishResultFrom, recordPublishResult } from './results.js';
 
 // The server side of an official account (服务器配置): WeChat calls /wechat/callback/<channelId> to verify the URL
@@ -94,7 +94,7 @@ function inboundFrom(xml: WechatXml): Inbound {
 }
 
 /**
- * Messages by MsgId; events by sender, time and event, plus the job's id for the two job-finished events (two jobs
+ * Messages by MsgId; events by sender, time, event and event key, plus the job's id for the two job-finished events (two jobs
  * may finish in the same second, and their sender is WeChat's system account).
  */
 export function dedupeKey(message: Inbound): string {
@@ -105,7 +105,8 @@ export function dedupeKey(message: Inbound): string {
   } else {
     const result = publishResultFrom(message.xml);
     const job = result ? `:${result.kind === 'mass_send' ? result.msgId : result.publishId}` : '';
-    key = `evt:${message.from}:${message.createTime}:${message.event}${job}`;
+    // The event's key too: two menu buttons pressed within a second are two clicks, a retry repeats its key.
+    key = `evt:${message.from}:${message.createTime}:${message.event}:${message.eventKey.trim()}${job}`;
   }
   return key.length <= 160 ? key : `sha1:${createHash('sha1').update(key).digest('hex')}`;
 }
@@ -244,14 +245,22 @@ export function wechatCallbackRoutes({ db, keyring }: { db: Db; keyring: Keyring
         }
         const message = inboundFrom(verified.xml);
         const signatureKey = `sig:${verified.encrypted ? request.query.msg_signature : request.query.signature}`;
+        const messageKey = dedupeKey(message);
         const answer = await db.transaction().execute(async (trx) => {
           const at = nowIso();
-          // Both must be new: a reused signature carries someone else's body (plain mode signs no body), a retry
-          // repeats the message. The signature first, so that a forged body leaves no key behind.
-          const fresh =
-            (await markInbound(trx, channelId, signatureKey, at)) &&
-            (await markInbound(trx, channelId, dedupeKey(message), at));
-          return fresh ? handleMessage(trx, channelId, message) : null;
+          // A push is applied once, under a new signature and a new message key. The signature first, so that a
+          // forged body under a reused signature (plain mode signs no body) leaves no key behind.
+          // WeChat's retry of a push whose answer came too late gets the reply the push got, and nothing is
+          // applied again; on PostgreSQL a retry racing the first attempt waits for its key, then reads its reply.
+          if (!(await markInbound(trx, channelId, signatureKey, at))) {
+            return (await findInbound(trx, channelId, messageKey))?.reply ?? null;
+          }
+          if (!(await markInbound(trx, channelId, messageKey, at))) {
+            return (await findInbound(trx, channelId, messageKey))?.reply ?? null;
+          }
+          const replyText = await handleMessage(trx, channelId, message);
+          if (replyText !== null) await setInboundReply(trx, channelId, messageKey, replyText);
+          return replyText;
         });
         if (answer === null || !message.from || !message.to) return text(reply, 200, 'success');
         return reply

@@ -44,11 +44,35 @@ export async function upsertAccount(db: Executor, row: WechatAccountRow): Promis
 export async function markInbound(db: Executor, channelId: number, key: string, at: string): Promise<boolean> {
   const row = await db
     .insertInto('wechat_inbound')
-    .values({ channel_id: channelId, dedupe_key: key, received_at: at })
+    .values({ channel_id: channelId, dedupe_key: key, received_at: at, reply: null })
     .onConflict((oc) => oc.columns(['channel_id', 'dedupe_key']).doNothing())
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Keeps the reply given to a push, for its retries. */
+export async function setInboundReply(db: Executor, channelId: number, key: string, reply: string): Promise<void> {
+  await db
+    .updateTable('wechat_inbound')
+    .set({ reply })
+    .where('channel_id', '=', channelId)
+    .where('dedupe_key', '=', key)
+    .execute();
+}
+
+/** The push seen under this key: undefined when none was, else the reply it got (null: none). */
+export async function findInbound(
+  db: Executor,
+  channelId: number,
+  key: string,
+): Promise<{ reply: string | null } | undefined> {
+  return db
+    .selectFrom('wechat_inbound')
+    .select('reply')
+    .where('channel_id', '=', channelId)
+    .where('dedupe_key', '=', key)
+    .executeTakeFirst();
 }
 
 export async function purgeInbound(db: Executor, before: string): Promise<number> {
