@@ -6,6 +6,7 @@ import type { SeededUser } from './server.js';
 export type ApiSession = {
   get: <T>(path: string) => Promise<T>;
   post: <T>(path: string, body: unknown) => Promise<T>;
+  put: <T>(path: string, body: unknown) => Promise<T>;
 };
 
 /** Logs in with the form's fields and keeps the session cookie and the CSRF token for the calls that follow. */
@@ -36,5 +37,9 @@ export async function apiSession(baseUrl: string, user: SeededUser): Promise<Api
     if (!response.ok) throw new Error(`${method} ${path} as ${user.username}: HTTP ${response.status} ${text}`);
     return JSON.parse(text) as T;
   };
-  return { get: (path) => send('GET', path), post: (path, body) => send('POST', path, body) };
+  return {
+    get: (path) => send('GET', path),
+    post: (path, body) => send('POST', path, body),
+    put: (path, body) => send('PUT', path, body),
+  };
 }
