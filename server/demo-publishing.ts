@@ -2,6 +2,7 @@ import { addDays, chinaToday } from '../common/dates.js';
 import type { Db } from './db/schema.js';
 import { nowIso } from './db/tree.js';
 import { refreshOrgMetrics } from './features/campaigns/engine.js';
+import { insertDelivery } from './features/deliveries/repo.js';
 import { sanitizeBulletinHtml } from './features/publishing/sanitize.js';
 
 // The demo county's publishing: articles sent over the last weeks to its news pages and its official account (the
@@ -125,33 +126,13 @@ export async function generateDemoPublishing(db: Db, countyStatCode: string): Pr
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const { id } = await trx
-        .insertInto('deliveries')
-        .values({
-          bulletin_id: bulletinId,
-          target_id: target.id,
-          channel_id: kind === 'web' ? null : account!.id,
-          org_id: county.id,
-          kind,
-          idempotency_key: `bulletin:${bulletinId}:target:${target.id}`,
-          status: 'sent',
-          step: 'done',
-          attempts: 1,
-          next_attempt_at: at,
-          claimed_by: null,
-          claimed_until: null,
-          remote_media_id: null,
-          remote_publish_id: null,
-          remote_msg_id: null,
-          result: null,
-          last_errcode: null,
-          last_error: null,
-          sent_at: at,
-          created_at: at,
-          updated_at: at,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const id = await insertDelivery(trx, {
+        bulletinId,
+        target: { id: target.id, kind, channel_id: kind === 'web' ? null : account!.id },
+        orgId: county.id,
+        status: 'sent',
+        at,
+      });
       await trx
         .insertInto('delivery_log')
         .values([

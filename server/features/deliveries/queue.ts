@@ -1,12 +1,10 @@
 import type { Db, Executor } from '../../db/schema.js';
 import { nowIso } from '../../db/tree.js';
-import { appendLog } from './repo.js';
+import { appendLog, insertDelivery } from './repo.js';
 
 // The delivery queue is the `deliveries` table: one row per bulletin and target, its idempotency key unique, so a
 // bulletin is queued for a target once whatever races or restarts happen. The web target has nothing to send:
 // publishing it is setting published_at, recorded as a delivery that is sent at once so the log shows it.
-
-export const idempotencyKey = (bulletinId: number, targetId: number) => `bulletin:${bulletinId}:target:${targetId}`;
 
 /**
  * Sends an approved bulletin: marks it sending (or sent, when only the web pages remain) and queues one delivery
@@ -51,33 +49,13 @@ export async function dispatchBulletin(trx: Executor, bulletinId: number, at: st
   }
   for (const target of targets) {
     const web = target.kind === 'web';
-    const { id } = await trx
-      .insertInto('deliveries')
-      .values({
-        bulletin_id: bulletinId,
-        target_id: target.id,
-        channel_id: target.channel_id,
-        org_id: bulletin.org_id,
-        kind: target.kind,
-        idempotency_key: idempotencyKey(bulletinId, target.id),
-        status: web ? 'sent' : 'queued',
-        step: web ? 'done' : 'start',
-        attempts: 0,
-        next_attempt_at: at,
-        claimed_by: null,
-        claimed_until: null,
-        remote_media_id: null,
-        remote_publish_id: null,
-        remote_msg_id: null,
-        result: null,
-        last_errcode: null,
-        last_error: null,
-        sent_at: web ? at : null,
-        created_at: at,
-        updated_at: at,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await insertDelivery(trx, {
+      bulletinId,
+      target,
+      orgId: bulletin.org_id,
+      status: web ? 'sent' : 'queued',
+      at,
+    });
     await appendLog(trx, id, web ? 'sent' : 'queued', { message: web ? '已发布到平台新闻页' : null });
   }
   return true;

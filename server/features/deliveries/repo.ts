@@ -5,6 +5,9 @@ import type { DeliveriesTable, Executor } from '../../db/schema.js';
 import { isPostgres, nowIso, subtreeRange } from '../../db/tree.js';
 
 export type DeliveryRow = Selectable<DeliveriesTable>;
+
+/** One delivery per bulletin and target, whatever races or restarts happen; also WeChat's clientmsgid. */
+export const idempotencyKey = (bulletinId: number, targetId: number) => `bulletin:${bulletinId}:target:${targetId}`;
 type ListedDelivery = DeliveryRow & { bulletin_title: string; channel_name: string | null };
 
 export function presentDelivery(row: ListedDelivery): DeliveryItem {
@@ -25,6 +28,52 @@ export function presentDelivery(row: ListedDelivery): DeliveryItem {
     sentAt: row.sent_at,
     createdAt: row.created_at,
   };
+}
+
+/**
+ * A delivery of a bulletin to one of its targets, queued (or already sent: the web target has nothing to send, and
+ * the demo writes history). Its idempotency key makes a second row for the same target impossible.
+ */
+export async function insertDelivery(
+  db: Executor,
+  values: {
+    bulletinId: number;
+    target: { id: number; kind: DeliveriesTable['kind']; channel_id: number | null };
+    orgId: number;
+    status: 'queued' | 'sent';
+    at: string;
+  },
+): Promise<number> {
+  const { bulletinId, target, at } = values;
+  const sent = values.status === 'sent';
+  const { id } = await db
+    .insertInto('deliveries')
+    .values({
+      bulletin_id: bulletinId,
+      target_id: target.id,
+      channel_id: target.channel_id,
+      org_id: values.orgId,
+      kind: target.kind,
+      idempotency_key: idempotencyKey(bulletinId, target.id),
+      status: values.status,
+      step: sent ? 'done' : 'start',
+      attempts: sent && target.kind !== 'web' ? 1 : 0,
+      next_attempt_at: at,
+      claimed_by: null,
+      claimed_until: null,
+      remote_media_id: null,
+      remote_publish_id: null,
+      remote_msg_id: null,
+      result: null,
+      last_errcode: null,
+      last_error: null,
+      sent_at: sent ? at : null,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
 }
 
 export function listDeliveries(

@@ -119,6 +119,20 @@ function excerpt(article: { digest: string | null; content_html: string }, max: 
   return article.digest ?? htmlToText(article.content_html, max);
 }
 
+/** The API client of an official account from its stored (encrypted) credentials; the token from the shared cache. */
+export function accountClient(
+  deps: Pick<SendDeps, 'db' | 'keyring' | 'fetch'> & { config: Pick<Config, 'wechatApiBase'> },
+  account: { app_id: string; app_secret: string },
+) {
+  return createOfficialAccountClient({
+    baseUrl: deps.config.wechatApiBase,
+    appId: account.app_id,
+    appSecret: deps.keyring.decrypt(account.app_secret),
+    tokens: dbTokenStore(deps.db, deps.keyring),
+    fetch: deps.fetch,
+  });
+}
+
 /** A WeCom group robot: a news card linking to the news page when it is on the web, else markdown text. */
 export async function sendToRobot(
   deps: SendDeps,
@@ -204,17 +218,11 @@ export async function sendToOfficialAccount(
   context: Context,
   markCalling: () => Promise<void>,
 ): Promise<Outcome> {
-  const { db, keyring, config } = deps;
+  const { db, config } = deps;
   const account = context.account;
   if (!account?.app_id || !account.app_secret)
     return { kind: 'fail', errcode: null, message: '未配置公众号的 AppID 和 AppSecret' };
-  const client = createOfficialAccountClient({
-    baseUrl: config.wechatApiBase,
-    appId: account.app_id,
-    appSecret: keyring.decrypt(account.app_secret),
-    tokens: dbTokenStore(db, keyring),
-    fetch: deps.fetch,
-  });
+  const client = accountClient(deps, { app_id: account.app_id, app_secret: account.app_secret });
   const { delivery, target } = context;
   if (delivery.step === 'start') {
     const articles = await articlesOf(db, context.bulletin);

@@ -5,9 +5,8 @@ import { isInSubtree, nowIso } from '../../db/tree.js';
 import { assertSees, type Actor } from '../../http/actor.js';
 import { AppError, conflict, invalid, notFound } from '../../http/errors.js';
 import type { Keyring } from '../../personal-data/keyring.js';
-import { createOfficialAccountClient, dbTokenStore } from '../../wechat/oa-client.js';
 import { recordAudit } from '../audit/service.js';
-import { describeError } from '../deliveries/send.js';
+import { accountClient, describeError } from '../deliveries/send.js';
 import { loadWritableOrg } from '../ledger/shared.js';
 import { findAccount, findScene, findSceneOfOrg, insertScene, listScenes, type SceneRow } from './repo.js';
 import { loadOfficialAccount } from './service.js';
@@ -41,7 +40,7 @@ export async function listQrScenes(db: Db, actor: Actor, channelId: number) {
 
 /** Answers the scene and whether it was made now (201) or existed (200). */
 export async function createQrScene(deps: QrDeps, actor: Actor, channelId: number, orgId: number) {
-  const { db, keyring, config } = deps;
+  const { db } = deps;
   // Checks first, in a short read; the call to WeChat happens outside any transaction.
   const { channel, org, existing, account } = await db.transaction().execute(async (trx) => {
     const channel = await loadOfficialAccount(trx, actor, channelId);
@@ -63,14 +62,7 @@ export async function createQrScene(deps: QrDeps, actor: Actor, channelId: numbe
   const scene = `org:${org.id}`;
   let code: { ticket: string; url: string };
   try {
-    const client = createOfficialAccountClient({
-      baseUrl: config.wechatApiBase,
-      appId: account.app_id,
-      appSecret: keyring.decrypt(account.app_secret),
-      tokens: dbTokenStore(db, keyring),
-      fetch: deps.fetch,
-    });
-    code = await client.createQrScene(scene);
+    code = await accountClient(deps, { app_id: account.app_id, app_secret: account.app_secret }).createQrScene(scene);
   } catch (error) {
     const { errcode, message } = describeError(error);
     throw new AppError('wechat_api_error', 502, `生成二维码失败：${message}`, { errcode });
