@@ -262,3 +262,45 @@ test('a series: issues numbered in order, each due at the next run no issue hold
   );
   assert.equal(events.filter((e: { kind: string }) => e.kind === 'series_run').length, 3);
 });
+
+test("for an official account, WeChat's draft limits are checked at submission, in Chinese, not at send time", async () => {
+  const account = await makeChannel(ctx, { org: tree.countyA, kind: 'official_account', name: '甲县青年公众号' });
+  const upload = async (bytes: Buffer, name: string, mime: string) =>
+    (
+      await editor.request({
+        method: 'POST',
+        url: `/api/publishing/images?orgId=${tree.countyA.id}`,
+        ...multipartFile(bytes, name, mime),
+      })
+    ).json<{ sha256: string; url: string }>();
+  const cover = await upload(pngBytes('oa-cover'), '封面.png', 'image/png');
+  const gif = await upload(
+    Buffer.from('47494638396101000100800000ffffff00000021f90401000000002c00000000010001000002024401003b', 'hex'),
+    '动图.gif',
+    'image/gif',
+  );
+  const toAccount = { targets: [{ kind: 'official_account', channelId: account.id, oaMode: 'mass_send' }] };
+  const submit = async (overrides: Record<string, unknown>) => {
+    const draft = await created(article({ ...toAccount, coverSha256: cover.sha256, ...overrides }));
+    return editor.post(`/api/publishing/bulletins/${draft.id}/submit`);
+  };
+
+  const longTitle = await submit({ title: '甲县团委开展“青春助农”直播带货活动暨全县青年电商人才培训班开班仪式' });
+  assert.equal(longTitle.statusCode, 400);
+  assert.match(longTitle.json().error.message, /标题不能超过 32 个字/);
+  const longAuthor = await submit({ author: '共青团甲县委员会宣传部新媒体工作室编辑组' });
+  assert.match(longAuthor.json().error.message, /作者不能超过 16 个字/);
+  const noCover = await submit({ coverSha256: null });
+  assert.match(noCover.json().error.message, /须有封面图片/);
+  const withGif = await submit({ contentHtml: `<p>动图</p><p><img src="${gif.url}"></p>` });
+  assert.match(withGif.json().error.message, /JPG 或 PNG/);
+
+  const fine = await submit({ contentHtml: `<p>现场</p><p><img src="${cover.url}"></p>` });
+  assert.equal(fine.statusCode, 200, fine.body);
+  assert.equal(fine.json().status, 'in_review');
+  // The same long title is fine for the news pages alone.
+  const webOnly = await created(
+    article({ title: '甲县团委开展“青春助农”直播带货活动暨全县青年电商人才培训班开班仪式' }),
+  );
+  assert.equal((await editor.post(`/api/publishing/bulletins/${webOnly.id}/submit`)).statusCode, 200);
+});

@@ -89,6 +89,13 @@ export async function existingImages(db: Executor, shas: string[]): Promise<Set<
   return new Set(rows.map((r) => r.sha256));
 }
 
+/** Type and size of stored images. */
+export async function imageFacts(db: Executor, shas: string[]): Promise<Map<string, { mime: string; size: number }>> {
+  if (shas.length === 0) return new Map();
+  const rows = await db.selectFrom('files').select(['sha256', 'mime', 'size']).where('sha256', 'in', shas).execute();
+  return new Map(rows.map((r) => [r.sha256, { mime: r.mime, size: Number(r.size) }]));
+}
+
 /** A guarded status change: false when another request changed the status first. */
 export async function moveStatus(
   db: Executor,

@@ -17,6 +17,7 @@ import { isUniqueViolation, loadWritableOrg, pageWindow } from '../ledger/shared
 import { loadVisibleOrg } from '../orgs/service.js';
 import {
   existingImages,
+  imageFacts,
   findBulletin,
   listBulletins,
   listIssueArticles,
@@ -354,7 +355,42 @@ async function checkReady(db: Executor, bulletin: BulletinRow) {
   const targets = await listTargets(db, bulletin.id);
   if (targets.length === 0) throw invalid('请至少选择一个投放渠道');
   if (bulletin.kind === 'article' && htmlToText(bulletin.content_html).trim() === '') throw invalid('正文不能为空');
-  if (bulletin.kind === 'issue' && (await listIssueArticles(db, bulletin.id)).length === 0) {
-    throw invalid('请为本期手机报选择文章');
+  const articles = bulletin.kind === 'issue' ? await listIssueArticles(db, bulletin.id) : [bulletin];
+  if (bulletin.kind === 'issue' && articles.length === 0) throw invalid('请为本期手机报选择文章');
+  if (targets.some((t) => t.kind === 'official_account')) await checkForOfficialAccounts(db, bulletin, articles);
+}
+
+/** WeChat's limits on a draft (45003, 45110, 40009, 40005), checked before review rather than failing at send time. */
+export const officialAccountLimits = { title: 32, author: 16, imageBytes: 1024 * 1024 } as const;
+
+async function checkForOfficialAccounts(
+  db: Executor,
+  bulletin: BulletinRow,
+  articles: Array<Pick<BulletinRow, 'title' | 'author' | 'content_html' | 'cover_sha256'>>,
+) {
+  const { title, author, imageBytes } = officialAccountLimits;
+  for (const article of articles) {
+    const named = bulletin.kind === 'issue' ? `《${article.title}》` : '';
+    if ([...article.title].length > title) {
+      throw invalid(`投放到公众号时${named}标题不能超过 ${title} 个字（微信的限制），请缩短`, { field: 'title' });
+    }
+    if (article.author && [...article.author].length > author) {
+      throw invalid(`投放到公众号时${named}作者不能超过 ${author} 个字（微信的限制）`, { field: 'author' });
+    }
+    if (!article.cover_sha256 && !bulletin.cover_sha256) {
+      throw invalid(`投放到公众号须有封面图片${named ? `：${named}没有封面` : ''}`, { field: 'coverSha256' });
+    }
+    const shas = bulletinImageShas(article.content_html);
+    const facts = await imageFacts(db, shas);
+    const unfit = shas.filter((sha) => {
+      const fact = facts.get(sha);
+      return !fact || !['image/png', 'image/jpeg'].includes(fact.mime) || fact.size > imageBytes;
+    });
+    if (unfit.length > 0) {
+      throw invalid(
+        `投放到公众号的正文图片须为 JPG 或 PNG 格式、不超过 1 MB（微信的限制）：${named}有 ${unfit.length} 张不符合，请更换`,
+        { field: 'contentHtml' },
+      );
+    }
   }
 }

@@ -89,6 +89,9 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'pub.field.title': 'Title',
   'pub.field.titlePlaceholder': 'Article title',
   'pub.field.titleRequired': 'Enter a title',
+  'pub.field.titleTooLongForAccount':
+    'An official account takes titles of up to 32 characters (a WeChat limit); submitting will be refused',
+  'pub.field.authorTooLongForAccount': 'An official account takes authors of up to 16 characters',
   'pub.field.author': 'Author',
   'pub.field.authorPlaceholder': 'Optional',
   'pub.field.digest': 'Digest',

@@ -91,6 +91,8 @@ export const publishingZh = {
   'pub.field.title': '标题',
   'pub.field.titlePlaceholder': '请输入文章标题',
   'pub.field.titleRequired': '请填写标题',
+  'pub.field.titleTooLongForAccount': '投放到公众号时标题不能超过 32 个字（微信的限制），提交审核时会被拒绝',
+  'pub.field.authorTooLongForAccount': '投放到公众号时作者不能超过 16 个字',
   'pub.field.author': '作者',
   'pub.field.authorPlaceholder': '选填',
   'pub.field.digest': '摘要',

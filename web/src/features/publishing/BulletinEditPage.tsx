@@ -147,6 +147,9 @@ function BulletinForm({ start, onCreated }: { start: Start; onCreated: (id: numb
   const navigate = useNavigate();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
+  const watchedTargets = Form.useWatch('targets', form);
+  // WeChat's draft limits, told while writing; the server refuses them at submission (a warning: the news pages take more).
+  const toAccount = (watchedTargets ?? []).some((target) => target.kind === 'official_account');
   const [bulletin, setBulletin] = useState(start.bulletin);
   const [busy, setBusy] = useState<'save' | 'submit' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -273,13 +276,26 @@ function BulletinForm({ start, onCreated }: { start: Start; onCreated: (id: numb
                 <Form.Item
                   name="title"
                   label={t('pub.field.title')}
-                  rules={[{ required: true, whitespace: true, message: t('pub.field.titleRequired') }]}
+                  rules={[
+                    { required: true, whitespace: true, message: t('pub.field.titleRequired') },
+                    ...(toAccount
+                      ? [{ max: 32, warningOnly: true, message: t('pub.field.titleTooLongForAccount') }]
+                      : []),
+                  ]}
                 >
                   <Input size="large" maxLength={120} showCount placeholder={t('pub.field.titlePlaceholder')} />
                 </Form.Item>
                 <Row gutter={16}>
                   <Col xs={24} md={8}>
-                    <Form.Item name="author" label={t('pub.field.author')}>
+                    <Form.Item
+                      name="author"
+                      label={t('pub.field.author')}
+                      rules={
+                        toAccount
+                          ? [{ max: 16, warningOnly: true, message: t('pub.field.authorTooLongForAccount') }]
+                          : []
+                      }
+                    >
                       <Input maxLength={30} placeholder={t('pub.field.authorPlaceholder')} />
                     </Form.Item>
                   </Col>
