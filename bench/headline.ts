@@ -3,6 +3,7 @@ import { figure, type Better, type Figure } from './figures.js';
 import type { ImportFigures } from './ledger-bench.js';
 import type { Dialect } from './lib.js';
 import type { TargetResult } from './measure.js';
+import { publishingFigures } from './publishing-bench.js';
 
 // The headline figures of one database's run, each beside its floor (bench/README.md, "Figures"), with the
 // targets of issue 5: measured on SQLite; PostgreSQL may be within 2× of them.
@@ -172,5 +173,6 @@ export function headlineFigures(db: Dialect, r: TargetResult): Figure[] {
     floor: r.inProcess.recompute.floorSeconds,
     floorIs: 'GROUP BY counts it reads',
   });
+  if (r.publishing) out.push(...publishingFigures(db, r.publishing));
   return out;
 }

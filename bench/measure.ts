@@ -25,6 +25,8 @@ import {
 } from './member-bench.js';
 import { benchPassword, benchUsers, checkAfterImport, prepareTarget, serverEnvironment } from './prepare.js';
 import { median } from './figures.js';
+import { fakeWechatEnvironment, startPublishingFake, type PublishingResult } from './publishing-bench.js';
+import { preparePublishing, runPublishing } from './publishing-run.js';
 
 // One database's run, phase by phase: prepare (tree, ledger, sheets), the in-process figures (recompute, SQL and
 // bulk floors), then with the server in a child process: the tree and campaign reads, the contact import, the
@@ -45,6 +47,12 @@ export type Settings = {
   seconds: number;
   warmupSeconds: number;
   logLevel: string;
+  /** `--only publishing`: the tree and the publishing figures, nothing else. */
+  only: 'publishing' | null;
+  /** Publishing: followers per callback account, published bulletins, deliveries per run. */
+  followers: number;
+  newsBulletins: number;
+  deliveries: number;
 };
 
 export type QueryFigure = { q: string; hits: number; p50: number; p95: number };
@@ -81,11 +89,21 @@ export async function benchTarget(target: Target, s: Settings, log: (line: strin
     measureInProcess(target, { ledger: ledgerFixtures, memberCsv: memberFile, runs: s.runs, log }),
   );
 
+  const publishingFixtures = await phase('publishing data', () => preparePublishing(target, s, log));
+
   // The upload limit is raised to the files' size: the benchmark measures the import, not the limit.
   const largest = Math.max(importFile.bytes, memberFile?.bytes ?? 0, ...memberXlsxFiles.map((f) => f.bytes));
   const limitMiB = String(Math.max(100, Math.ceil(largest / 2 ** 20) + 10));
-  const env = serverEnvironment(target, { LOG_LEVEL: s.logLevel, TUANJIAN_MAX_SPREADSHEET_MB: limitMiB });
-  const server = await startServer(env);
+  const fake = await startPublishingFake(publishingFixtures);
+  const env = serverEnvironment(target, {
+    LOG_LEVEL: s.logLevel,
+    TUANJIAN_MAX_SPREADSHEET_MB: limitMiB,
+    ...fakeWechatEnvironment(fake),
+  });
+  const server = await startServer(env).catch(async (error: unknown) => {
+    await fake.close();
+    throw error;
+  });
   let reads: { stats: Row[]; queries: Record<string, QueryFigure[]> };
   let contactImport: ImportFigures;
   let idle: HealthFigures | null = null;
@@ -93,6 +111,7 @@ export async function benchTarget(target: Target, s: Settings, log: (line: strin
   let memberLoad: LoadRow[] = [];
   let twoInstances: TwoInstanceRow[] = [];
   const xlsxImports: ImportFigures[] = [];
+  let publishing: PublishingResult | null = null;
   try {
     const as = (user: string) => login(server.base, user, benchPassword);
     const cookies = {
@@ -202,8 +221,12 @@ export async function benchTarget(target: Target, s: Settings, log: (line: strin
         xlsxImports.push(figures);
       }
     }
+    publishing = await phase('publishing', () =>
+      runPublishing({ target, base: server.base, fake, fixtures: publishingFixtures, settings: s, log }),
+    );
   } finally {
     await server.stop();
+    await fake.close();
   }
   const afterImport = await phase('independent count', () => checkAfterImport(target, ledgerFixtures.campaignId));
   return {
@@ -221,6 +244,7 @@ export async function benchTarget(target: Target, s: Settings, log: (line: strin
     memberLoad,
     twoInstances,
     xlsxImports,
+    publishing,
     phasesMs: phases,
   };
 }

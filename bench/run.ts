@@ -6,6 +6,8 @@ import { scopedCounty } from './fixtures.js';
 import { headlineFigures } from './headline.js';
 import { createTarget, loadAverage, machine, type Dialect } from './lib.js';
 import { benchTarget, type Settings } from './measure.js';
+import { printPublishing, publishingFigures } from './publishing-bench.js';
+import { benchPublishingOnly } from './publishing-run.js';
 import { printResult } from './report.js';
 
 // npm run bench: imports the Shaanxi tree (province 61, down to villages) into a fresh database, generates the
@@ -28,6 +30,10 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '1,8' },
     connections: { type: 'string', default: '2,50' },
     seconds: { type: 'string' },
+    only: { type: 'string' },
+    followers: { type: 'string', default: '100000' },
+    'news-bulletins': { type: 'string', default: '10000' },
+    deliveries: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -35,6 +41,7 @@ if (args.help) {
   process.stdout.write(`npm run bench -- [--dialect sqlite|postgres|both] [--scale 1] [--runs 3] [--seed 20261127]
                       [--import-rows N] [--member-rows N] [--member-xlsx-rows N]
                       [--requests N] [--warmup N] [--concurrency 1,8] [--connections 2,50] [--seconds S]
+                      [--only publishing] [--followers 100000] [--news-bulletins 10000] [--deliveries N]
   sqlite    fresh SQLite file in a temporary directory (default when DATABASE_URL is unset)
   postgres  fresh database created next to DATABASE_URL, else BENCH_PG_URL, else ${defaultPgUrl}; dropped afterwards
   both      sqlite, then postgres
@@ -47,7 +54,11 @@ if (args.help) {
                         (default 500 and 300; 50 and 30 at --scale 0.01)
   --concurrency  requests in flight for the fetch-based reads (default 1,8)
   --connections  autocannon connections for the member searches and lists (default 2,50)
-  --seconds      autocannon seconds per run (default 5; 0.5 at --scale 0.01)\n`);
+  --seconds      autocannon seconds per run (default 5; 0.5 at --scale 0.01)
+  --only publishing   the Shaanxi tree and the publishing figures only (no ledger, sheets, imports or member figures)
+  --followers         followers already in the ledger of each callback account (default 100,000)
+  --news-bulletins    published bulletins over the demo county's orgs for the news pages (default 10,000)
+  --deliveries        approved bulletins sent per delivery run (default 1,000; 100 at --scale 0.01)\n`);
   process.exit(0);
 }
 const pgUrl = process.env.DATABASE_URL || process.env.BENCH_PG_URL || defaultPgUrl;
@@ -81,6 +92,10 @@ const settings: Settings = {
   seconds,
   warmupSeconds: Math.max(0.25, seconds / 5),
   logLevel: process.env.LOG_LEVEL || 'info',
+  only: onlyPublishing(args.only),
+  followers: count(args.followers, 'followers', 1),
+  newsBulletins: count(args['news-bulletins'], 'news-bulletins', 1),
+  deliveries: count(args.deliveries ?? String(Math.round(1000 * quick)), 'deliveries', 1),
 };
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const n = (value: number) => value.toLocaleString('en-US');
@@ -104,16 +119,23 @@ for (const dialect of dialects) {
   const loadBefore = loadAverage();
   const wallStart = performance.now();
   const target = await createTarget(dialect, pgUrl);
-  let result: Awaited<ReturnType<typeof benchTarget>>;
+  type Result =
+    | ({ full: true } & Awaited<ReturnType<typeof benchTarget>>)
+    | ({ full: false } & Awaited<ReturnType<typeof benchPublishingOnly>>);
+  let result: Result;
   try {
-    result = await benchTarget(target, settings, log);
+    result = settings.only
+      ? { full: false, ...(await benchPublishingOnly(target, settings, log)) }
+      : { full: true, ...(await benchTarget(target, settings, log)) };
   } finally {
     await target.cleanup();
   }
   const wallMs = Math.round(performance.now() - wallStart);
   const load1m = { before: loadBefore, after: loadAverage() };
-  printResult(dialect, result, load1m, log);
-  const headline = headlineFigures(dialect, result);
+  if (result.full) printResult(dialect, result, load1m, log);
+  else log(`\n${dialect}: ${result.database}; 1-minute load average ${load1m.before} before, ${load1m.after} after`);
+  if (result.publishing) printPublishing(result.publishing, log);
+  const headline = result.full ? headlineFigures(dialect, result) : publishingFigures(dialect, result.publishing);
   log(
     `\n${dialect}: every figure beside its floor (median of its runs; ratio = how many times the floor, 1 = the floor)\n`,
   );
@@ -143,6 +165,12 @@ log(`\nwritten ${path.relative(process.cwd(), file)}`);
 /** Figures keep the order of their first appearance, each database's beside the other's. */
 function order(f: Figure): number {
   return figures.findIndex((g) => g.name === f.name);
+}
+
+function onlyPublishing(value: string | undefined): 'publishing' | null {
+  if (value === undefined) return null;
+  if (value !== 'publishing') throw new Error(`--only takes "publishing", not "${value}"`);
+  return value;
 }
 
 function formatPhases(phases: Record<string, number>): string {
