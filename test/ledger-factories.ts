@@ -202,7 +202,8 @@ export function uploadEvidence(client: Client, channelId: number, bytes = pngByt
   });
 }
 
-export const fullPhonePattern = /1[3-9]\d{9}/;
+/** An 11-digit mobile number standing alone (not a run of digits inside a hex hash such as a file's sha256). */
+export const fullPhonePattern = /(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])/;
 
 /**
  * The same client, noting every response that shows a full mobile number. Only the reveal routes may; a test
