@@ -223,6 +223,10 @@ const styleSheet = html`<style>
     background: #f7f8fa;
     color: #4e5561;
   }
+  .content blockquote > :last-child,
+  .content li > :last-child {
+    margin-bottom: 0;
+  }
   .content pre {
     overflow-x: auto;
     background: #f4f5f7;
