@@ -116,3 +116,12 @@ export const qrSceneItem = z.object({
   createdAt: z.string(),
 });
 export const qrSceneList = z.object({ items: z.array(qrSceneItem) });
+
+/** A user tag of an official account as WeChat lists it (tags/get): mass sends may go to one tag's followers. */
+export const wechatTag = z.object({ id: z.number(), name: z.string(), count });
+export const wechatTagList = z.object({ items: z.array(wechatTag) });
+export type WechatTag = z.infer<typeof wechatTag>;
+
+/** After a follower sync: WeChat's own count of the account's followers, now today's reading. */
+export const followerSyncResult = z.object({ total: count });
+export type FollowerSyncResult = z.infer<typeof followerSyncResult>;

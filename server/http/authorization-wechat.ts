@@ -9,7 +9,9 @@ import { makeOfficialAccount, makeReply, makeScene } from '../features/wechat/te
 // subtree (they are held at countyA). Every cell is written by hand. Permissions: publishing.read (org admin, editor,
 // inspector) reads settings, replies and QR codes; publishing.write (org admin, editor) manages replies and QR
 // codes; publishing.approve (org admin) changes the credentials. The operators hold none of them.
-// The QR-code creation cells ask for an org that has its code already, so that no call to WeChat is made.
+// The QR-code creation cells ask for an org that has its code already, so that no call to WeChat is made; the tags and
+// follower-sync cells use accounts without an AppSecret, so a request that passes authorization ends in 409 before
+// any call to WeChat.
 
 type Tree = Awaited<ReturnType<typeof makeTree>>;
 export type WechatTableEnv = { ctx: TestContext; tree: Tree };
@@ -98,6 +100,21 @@ export async function wechatRows({ ctx, tree }: WechatTableEnv): Promise<Record<
     'GET /api/wechat/qr-scenes/:id/qr.png': scoped(readCells, (c, where) =>
       get(`/api/wechat/qr-scenes/${scenes[where].id}/qr.png`)(c),
     ),
+    'GET /api/channels/:id/wechat/tags': scoped(
+      {
+        org_admin: [409, 404],
+        org_editor: [409, 404],
+        inspector: [409, 404],
+        system_admin: [403, 403],
+        security_admin: [403, 403],
+        audit_admin: [403, 403],
+        anonymous: [401, 401],
+      },
+      (c, where) => get(`/api/channels/${channel(where)}/wechat/tags`)(c),
+    ),
+    'POST /api/channels/:id/wechat/sync-followers': scoped(writeCells(409), (c, where) =>
+      c.request({ method: 'POST', url: `/api/channels/${channel(where)}/wechat/sync-followers` }),
+    ),
   };
 }
 
@@ -160,6 +177,14 @@ export async function wechatIdProbes({ ctx, tree }: WechatTableEnv): Promise<{
       'GET /api/wechat/qr-scenes/:id/qr.png': {
         kind: 'qrScene',
         request: (id) => ({ method: 'GET', url: `/api/wechat/qr-scenes/${id}/qr.png` }),
+      },
+      'GET /api/channels/:id/wechat/tags': {
+        kind: 'officialAccount',
+        request: (id) => ({ method: 'GET', url: `/api/channels/${id}/wechat/tags` }),
+      },
+      'POST /api/channels/:id/wechat/sync-followers': {
+        kind: 'officialAccount',
+        request: (id) => ({ method: 'POST', url: `/api/channels/${id}/wechat/sync-followers` }),
       },
     },
     otherProbes: {

@@ -125,6 +125,7 @@ const bodiless = [
   'POST /api/transfers/:id/withdraw',
   'POST /api/cadres/:id/reveal-id',
   'DELETE /api/channels/:id/wechat/replies/:replyId',
+  'POST /api/channels/:id/wechat/sync-followers',
   'POST /api/publishing/bulletins/:id/submit',
   'POST /api/publishing/bulletins/:id/withdraw',
   'POST /api/publishing/deliveries/:id/retry',
@@ -162,6 +163,7 @@ const queryless = [
   'GET /api/channels/:id/wechat/replies',
   'GET /api/channels/:id/wechat/qr-scenes',
   'GET /api/wechat/qr-scenes/:id/qr.png',
+  'GET /api/channels/:id/wechat/tags',
   'GET /api/publishing/bulletins/:id',
   'GET /api/publishing/deliveries/:id',
 ];

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { idParam } from '../../../common/orgs.js';
 import {
   createQrSceneBody,
+  followerSyncResult,
   qrSceneItem,
   qrSceneList,
   replyParams,
@@ -10,6 +11,7 @@ import {
   wechatReplyList,
   wechatSettings,
   wechatSettingsBody,
+  wechatTagList,
 } from '../../../common/wechat.js';
 import type { FeatureDeps } from '../../app.js';
 import { requireActor } from '../../http/actor.js';
@@ -18,6 +20,7 @@ import { wechatCallbackRoutes } from './callback.js';
 import { createQrScene, listQrScenes, qrScenePng } from './qr.js';
 import { createReply, listAccountReplies, removeReply } from './replies.js';
 import { getWechatSettings, updateWechatSettings } from './service.js';
+import { listWechatTags, syncFollowers } from './tags.js';
 
 const tags = ['wechat'];
 
@@ -118,6 +121,34 @@ export function wechatRoutes({ db, config, keyring }: FeatureDeps): FastifyPlugi
         );
         return reply.status(created ? 201 : 200).send(scene);
       },
+    );
+
+    app.get(
+      '/api/channels/:id/wechat/tags',
+      {
+        schema: {
+          tags,
+          summary: '公众号的用户标签（群发可只发给一个标签）',
+          params: idParam,
+          response: { 200: wechatTagList },
+        },
+        config: { permission: 'publishing.read' },
+      },
+      async (request) => listWechatTags({ db, config, keyring }, requireActor(request.actor), request.params.id),
+    );
+
+    app.post(
+      '/api/channels/:id/wechat/sync-followers',
+      {
+        schema: {
+          tags,
+          summary: '从微信同步关注者（记为今日关注数）',
+          params: idParam,
+          response: { 200: followerSyncResult },
+        },
+        config: { permission: 'publishing.write' },
+      },
+      async (request) => syncFollowers({ db, config, keyring }, requireActor(request.actor), request.params.id),
     );
 
     app.get(

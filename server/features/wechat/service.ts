@@ -26,10 +26,11 @@ export async function loadWechatChannel(db: Executor, actor: Actor, id: number):
   return channel as WechatChannel;
 }
 
-/** An official account in the actor's subtree: replies and QR codes exist only there. */
+/** An official account in the actor's subtree: replies, QR codes, tags and followers exist only there. */
 export async function loadOfficialAccount(db: Executor, actor: Actor, id: number): Promise<ChannelWithOrg> {
   const channel = await loadVisibleChannel(db, actor, id);
-  if (channel.kind !== 'official_account') throw invalid('只有公众号可以设置自动回复和关注二维码', { field: 'kind' });
+  if (channel.kind !== 'official_account')
+    throw invalid('只有公众号有自动回复、关注二维码、用户标签和关注者', { field: 'kind' });
   return channel;
 }
 
