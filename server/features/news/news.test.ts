@@ -5,6 +5,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { BulletinKind, BulletinStatus } from '../../../common/domain.js';
 import { loginAsFrom } from '../../../test/clients.js';
 import { makeOrg } from '../../../test/factories.js';
+import { multipartFile, pngBytes } from '../../../test/ledger-factories.js';
 import { createTestContext } from '../../../test/harness.js';
 import { png } from '../../../test/hostile-fixtures.js';
 import { storeFile, storedFilePath } from '../../files/store.js';
@@ -15,12 +16,17 @@ import { sanitizeBulletinHtml } from '../publishing/sanitize.js';
 
 const publicUrl = 'https://news.example.cn';
 const ctx = await createTestContext({ TUANJIAN_PUBLIC_URL: publicUrl });
-const orgA = await makeOrg(ctx, { name: '共青团周至县委员会' });
+const province = await makeOrg(ctx, { name: '共青团陕西省委员会' });
+const orgA = await makeOrg(ctx, { parent: province, name: '共青团周至县委员会' });
 const townA = await makeOrg(ctx, { parent: orgA, name: '共青团九峰镇委员会' });
 const orgB = await makeOrg(ctx, { name: '共青团蓝田县委员会' });
 const dissolved = await makeOrg(ctx, { name: '共青团已撤销委员会' });
 await ctx.db.updateTable('orgs').set({ status: 'dissolved' }).where('id', '=', dissolved.id).execute();
 const cadre = await loginAsFrom(ctx, 'org_admin', orgB);
+const editorA = await loginAsFrom(ctx, 'org_editor', orgA);
+const otherEditorA = await loginAsFrom(ctx, 'org_editor', orgA);
+const editorTown = await loginAsFrom(ctx, 'org_editor', townA);
+const inspectorA = await loginAsFrom(ctx, 'inspector', province);
 
 // No script-src: scripts fall back to default-src 'none', so none runs, inline or from anywhere.
 const csp =
@@ -413,18 +419,47 @@ describe('feeds', () => {
 });
 
 describe('images', () => {
-  test('before its bulletin is published an image is for signed-in people only; after, for anyone', async () => {
-    const image = await addImage();
-    const id = await addBulletin({ orgId: orgA.id, title: '待发布的图文', published: false, files: [image.sha] });
-    const url = `/news/images/${image.sha}`;
-    const before = await anonymous(url);
-    assert.equal(before.statusCode, 404);
-    assert.equal(before.headers['cache-control'], 'no-store');
-    const signedIn = await cadre.get(url);
-    assert.equal(signedIn.statusCode, 200);
+  test('until a bulletin showing it is published, an image is for the people preparing it; then for anyone', async () => {
+    // The editor puts a picture into the editor: theirs alone until a draft shows it.
+    const upload = await editorA.request({
+      method: 'POST',
+      url: `/api/publishing/images?orgId=${orgA.id}`,
+      ...multipartFile(pngBytes('待发布'), '现场.png'),
+    });
+    assert.equal(upload.statusCode, 201, upload.body);
+    const { sha256, url } = upload.json<{ sha256: string; url: string }>();
+    const bytes = (await editorA.get(url)).rawPayload;
+    const status = async () => ({
+      anonymous: (await anonymous(url)).statusCode,
+      uploader: (await editorA.get(url)).statusCode,
+      colleague: (await otherEditorA.get(url)).statusCode,
+      inspectorAbove: (await inspectorA.get(url)).statusCode,
+      townshipBelow: (await editorTown.get(url)).statusCode,
+      anotherCounty: (await cadre.get(url)).statusCode,
+    });
+    assert.deepEqual(await status(), {
+      anonymous: 404,
+      uploader: 200,
+      colleague: 404,
+      inspectorAbove: 404,
+      townshipBelow: 404,
+      anotherCounty: 404,
+    });
+    const signedIn = await editorA.get(url);
     assert.equal(signedIn.headers['content-type'], 'image/png');
     assert.equal(signedIn.headers['cache-control'], 'private, max-age=3600');
-    assert.deepEqual(signedIn.rawPayload, image.bytes);
+    assert.deepEqual(signedIn.rawPayload, pngBytes('待发布'));
+
+    // A draft shows it: whoever may read the county's bulletins sees it, above or beside; not below, not elsewhere.
+    const id = await addBulletin({ orgId: orgA.id, title: '待发布的图文', published: false, files: [sha256] });
+    assert.deepEqual(await status(), {
+      anonymous: 404,
+      uploader: 200,
+      colleague: 200,
+      inspectorAbove: 200,
+      townshipBelow: 404,
+      anotherCounty: 404,
+    });
 
     await ctx.db
       .updateTable('bulletins')
@@ -437,12 +472,14 @@ describe('images', () => {
     assert.equal(after.headers['cache-control'], 'public, max-age=86400, immutable');
     assert.equal(after.headers['x-content-type-options'], 'nosniff');
     assert.equal(after.headers['cross-origin-resource-policy'], 'cross-origin');
-    assert.equal(Number(after.headers['content-length']), image.bytes.length);
-    assert.deepEqual(after.rawPayload, image.bytes);
+    assert.equal(Number(after.headers['content-length']), bytes.length);
+    assert.deepEqual(after.rawPayload, bytes);
+    assert.equal((await cadre.get(url)).statusCode, 200, 'public: to anyone signed in too');
 
     // Withdrawn again: no longer public.
     await ctx.db.updateTable('bulletins').set({ status: 'withdrawn' }).where('id', '=', id).execute();
     assert.equal((await anonymous(url)).statusCode, 404);
+    assert.equal((await otherEditorA.get(url)).statusCode, 200, 'still for the people preparing it');
   });
 
   test('an image of an article shown in a published issue is public; covers too', async () => {
@@ -478,21 +515,25 @@ describe('images', () => {
     assert.equal((await anonymous(`/news/images/${cover.sha}`)).statusCode, 200, 'the cover of a published article');
   });
 
-  test('only images: other stored files, missing bytes and bad addresses are not found, even signed in', async () => {
+  test("only bulletins' images: other files, another feature's image, missing bytes, bad addresses", async () => {
     const pdf = await storeFile(ctx.db, ctx.dataDir, Buffer.from('%PDF-1.4 一份文件'), 'application/pdf');
     const lost = await addImage();
+    // Stored by another feature (a channel's evidence, an applicant's document): no bulletin shows it.
+    const elsewhere = await addImage();
     await addBulletin({ orgId: orgA.id, title: '附件', files: [pdf.sha256, lost.sha] });
     const { rmSync } = await import('node:fs');
     rmSync(storedFilePath(ctx.dataDir, lost.sha));
     for (const url of [
       `/news/images/${pdf.sha256}`,
       `/news/images/${lost.sha}`,
+      `/news/images/${elsewhere.sha}`,
       `/news/images/${'0'.repeat(64)}`,
       `/news/images/${cover.sha.toUpperCase()}`,
       `/news/images/${cover.sha}.png`,
       '/news/images/..%2F..%2Fetc%2Fpasswd',
     ]) {
-      assert.equal((await cadre.get(url)).statusCode, 404, url);
+      assert.equal((await editorA.get(url)).statusCode, 404, url);
+      assert.equal((await inspectorA.get(url)).statusCode, 404, url);
       assert.equal((await anonymous(url)).statusCode, 404, url);
     }
   });

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Database, Executor } from '../../db/schema.js';
+import { subtreeRange } from '../../db/tree.js';
 
 // The public news pages read what the publishing feature wrote; they never write. "Published": put on the news
 // pages (published_at, set when a bulletin with the web target is dispatched, or an issue showing it) and still in a
@@ -176,4 +177,35 @@ export async function findNewsImage(
       .limit(1)
       .executeTakeFirst());
   return { mime: file.mime, size: file.size, shownPublicly: shownInIssue !== undefined };
+}
+
+/** Whether a bulletin of an org in the subtree (null: anywhere) shows the image, whatever the bulletin's status. */
+export async function shownInSubtree(db: Executor, sha256: string, scopePath: string | null): Promise<boolean> {
+  let query = db
+    .selectFrom('bulletin_files')
+    .innerJoin('bulletins', 'bulletins.id', 'bulletin_files.bulletin_id')
+    .innerJoin('orgs', 'orgs.id', 'bulletins.org_id')
+    .select('bulletins.id')
+    .where('bulletin_files.file_sha256', '=', sha256);
+  if (scopePath !== null) {
+    const [lower, upper] = subtreeRange(scopePath);
+    query = query.where('orgs.path', '>=', lower).where('orgs.path', '<', upper);
+  }
+  return (await query.limit(1).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * Whether this person uploaded the image for a bulletin (the audit row of POST /api/publishing/images): an image
+ * just put into the editor, before the draft that shows it is saved. Read rarely (only then), so without an index.
+ */
+export async function uploadedForBulletin(db: Executor, sha256: string, userId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('action', '=', 'bulletin.image')
+    .where('actor_id', '=', userId)
+    .where('details', 'like', `%"sha256":"${sha256}"%`)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

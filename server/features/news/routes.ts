@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { FeatureDeps } from '../../app.js';
 import { storedFilePath } from '../../files/store.js';
+import { actorCan, type Actor } from '../../http/actor.js';
 import { feedSize, renderFeed } from './feeds.js';
 import { bulletinPage, listPage, notFoundPage } from './pages.js';
 import {
@@ -11,6 +12,8 @@ import {
   findPublished,
   issueArticles,
   listPublished,
+  shownInSubtree,
+  uploadedForBulletin,
   type PublicOrg,
 } from './repo.js';
 
@@ -62,6 +65,16 @@ export function newsRoutes({ db, config }: FeatureDeps): FastifyPluginAsync {
     config: { permission: 'public' as const },
     helmet: { contentSecurityPolicy: newsContentSecurityPolicy },
   };
+
+  /**
+   * An image not yet public is for the people preparing the bulletins that show it: those who may read bulletins
+   * of an org showing it, and, before any draft shows it, whoever uploaded it for one.
+   */
+  async function mayPrepare(actor: Actor | null, sha256: string): Promise<boolean> {
+    if (!actor || !actorCan(actor, 'publishing.read')) return false;
+    if (await shownInSubtree(db, sha256, actor.scopePath)) return true;
+    return actorCan(actor, 'publishing.write') && (await uploadedForBulletin(db, sha256, actor.userId));
+  }
 
   async function orgOf(raw: string): Promise<PublicOrg | null> {
     const id = pathId(raw);
@@ -120,8 +133,8 @@ export function newsRoutes({ db, config }: FeatureDeps): FastifyPluginAsync {
       async (request, reply) => {
         const sha256 = request.params.sha256;
         const image = /^[0-9a-f]{64}$/.test(sha256) ? await findNewsImage(db, sha256) : undefined;
-        // Before a bulletin showing it is published, an image is for the people preparing it: signed in.
-        const allowed = image && imageMimes.has(image.mime) && (image.shownPublicly || request.actor !== null);
+        const allowed =
+          image && imageMimes.has(image.mime) && (image.shownPublicly || (await mayPrepare(request.actor, sha256)));
         const file = allowed ? storedFilePath(config.dataDir, sha256) : null;
         const stat = file ? await fs.promises.stat(file).catch(() => null) : null;
         if (!image || !file || !stat) {
