@@ -237,7 +237,7 @@ export async function seedPublishing(
       keyring,
       {
         orgId: county.id,
-        name: mode === 'plain' ? '青农周至' : '周至共青团',
+        name: mode === 'plain' ? '周至青年之声' : '周至团青服务',
         appId: account.appId,
         originalId: account.originalId,
         mode,
@@ -289,7 +289,7 @@ export async function seedPublishing(
   const deliveryChannel = await insertAccount(
     db,
     keyring,
-    { orgId: county.id, name: '周至青年', appId: delivery.appId, originalId: delivery.originalId, mode: 'plain' },
+    { orgId: county.id, name: '周至青年发布', appId: delivery.appId, originalId: delivery.originalId, mode: 'plain' },
     { appSecret: delivery.secret },
   );
   const floorAccount = { appId: `wx${hex(random, 16)}`, secret: hex(random, 32), originalId: `gh_${hex(random, 12)}` };
