@@ -104,7 +104,7 @@ test('tags and the sync are refused without credentials, outside the subtree, fo
   assert.equal(busy.statusCode, 502);
   assert.equal(busy.json<ApiError>().error.code, 'wechat_api_error');
   assert.equal(busy.json<ApiError>().error.details?.errcode, 45009);
-  assert.match(busy.json<ApiError>().error.message, /^读取公众号标签失败/);
+  assert.match(busy.json<ApiError>().error.message, /^读取公众号标签失败：微信接口繁忙，请稍后再试/);
 
   const before = await channelOf(account.id);
   fake.failNext('/cgi-bin/user/get', 45009);

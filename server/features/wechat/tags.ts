@@ -8,6 +8,7 @@ import { AppError, conflict } from '../../http/errors.js';
 import type { Keyring } from '../../personal-data/keyring.js';
 import { recordAudit } from '../audit/service.js';
 import { latestReading, updateChannel, upsertReading } from '../channels/repo.js';
+import { WechatApiError } from '../../wechat/oa-client.js';
 import { accountClient, describeError } from '../deliveries/send.js';
 import { countSubscribed, findAccount } from './repo.js';
 import { loadOfficialAccount } from './service.js';
@@ -37,8 +38,13 @@ async function clientOf(deps: WechatApiDeps, actor: Actor, channelId: number) {
 }
 
 function refused(what: string, error: unknown): AppError {
-  const { errcode, message } = describeError(error);
-  return new AppError('wechat_api_error', 502, `${what}失败：${message}`, { errcode });
+  const described = describeError(error);
+  // describeError promises the delivery queue's automatic retry for a busy WeChat; here the person tries again.
+  const message =
+    error instanceof WechatApiError && described.transient
+      ? `微信接口繁忙，请稍后再试（${error.errcode} ${error.errmsg}）`.slice(0, 500)
+      : described.message;
+  return new AppError('wechat_api_error', 502, `${what}失败：${message}`, { errcode: described.errcode });
 }
 
 export async function listWechatTags(
