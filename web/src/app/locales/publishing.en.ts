@@ -150,6 +150,13 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'pub.target.modeHelp':
     'Mass send: pushed to followers (subscription accounts once a day, service accounts 4 times a month); Publish: not pushed, shown on the account page only.',
   'pub.target.modeOf': 'How to send on {name}',
+  'pub.target.audience': 'Send to',
+  'pub.target.audienceOf': 'Who receives it on {name}',
+  'pub.target.allFollowers': 'All followers',
+  'pub.target.tagOption': '{name} ({count})',
+  'pub.target.tagPending': 'Tag {id}',
+  'pub.target.tagMissing': 'Tag {id} (no longer on the account)',
+  'pub.target.tagsFailed': '{message}. It can still go to all followers.',
   'pub.issue.articles': 'Articles of this issue',
   'pub.issue.addArticle': 'Add article',
   'pub.issue.pickArticles': 'Search and add approved articles',
@@ -319,7 +326,10 @@ export const publishingEn: Record<keyof typeof publishingZh, string> = {
   'wechat.followers.count': 'Followers',
   'wechat.followers.noOrgs': "Nobody has followed through an organisation's QR code yet",
   'wechat.followers.help':
-    "Counted from WeChat's subscribe, unsubscribe and scan events since the server URL was configured.",
+    "Counted from WeChat's subscribe, unsubscribe and scan events since the server URL was configured; followers from before can be added with “Sync followers from WeChat”, after which the count is WeChat's.",
+  'wechat.followers.sync': 'Sync followers from WeChat',
+  'wechat.followers.synced': 'Synced from WeChat: {total} followers',
+  'wechat.followers.syncNeedsCredentials': 'Set the AppID and AppSecret to sync followers from WeChat',
   'wechat.reply.help':
     'The account answers messages and menu clicks by these rules; a keyword matches exactly first, then as a part of the message.',
   'wechat.reply.trigger': 'Reply kind',

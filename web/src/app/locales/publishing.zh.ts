@@ -153,6 +153,13 @@ export const publishingZh = {
   'pub.target.modeHelp':
     '群发：推送到关注者的消息列表（订阅号每天 1 次，服务号每月 4 次）；发布：不推送，只出现在公众号主页。',
   'pub.target.modeOf': '{name} 的发送方式',
+  'pub.target.audience': '发送对象',
+  'pub.target.audienceOf': '{name} 的发送对象',
+  'pub.target.allFollowers': '全部关注者',
+  'pub.target.tagOption': '{name}（{count} 人）',
+  'pub.target.tagPending': '标签 {id}',
+  'pub.target.tagMissing': '标签 {id}（公众号中已没有此标签）',
+  'pub.target.tagsFailed': '{message}。仍可发送给全部关注者。',
 
   'pub.issue.articles': '本期文章',
   'pub.issue.addArticle': '添加文章',
@@ -328,7 +335,11 @@ export const publishingZh = {
   'wechat.followers.org': '组织',
   'wechat.followers.count': '关注人数',
   'wechat.followers.noOrgs': '还没有通过组织二维码关注的用户',
-  'wechat.followers.help': '关注数据来自微信推送的关注、取关和扫码事件，自配置服务器地址之日起累计。',
+  'wechat.followers.help':
+    '关注数据来自微信推送的关注、取关和扫码事件，自配置服务器地址之日起累计；此前已关注的用户，可“从微信同步关注者”补齐，当前关注数随之以微信的统计为准。',
+  'wechat.followers.sync': '从微信同步关注者',
+  'wechat.followers.synced': '已从微信同步，当前共 {total} 位关注者',
+  'wechat.followers.syncNeedsCredentials': '填写 AppID 和 AppSecret 后才能从微信同步关注者',
   'wechat.reply.help': '用户发送消息或点击菜单时，公众号按以下规则自动回复；关键词先全字匹配，再按包含匹配。',
   'wechat.reply.trigger': '回复类型',
   'wechat.reply.matchKey': '关键词 / 菜单键值',

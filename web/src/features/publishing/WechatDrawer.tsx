@@ -1,6 +1,22 @@
-import { CheckCircleFilled, SettingOutlined, WarningFilled } from '@ant-design/icons';
-import { Button, Card, Col, Descriptions, Drawer, Grid, Row, Space, Statistic, Table, Tabs, Typography } from 'antd';
+import { CheckCircleFilled, SettingOutlined, SyncOutlined, WarningFilled } from '@ant-design/icons';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Drawer,
+  Grid,
+  Row,
+  Space,
+  Statistic,
+  Table,
+  Tabs,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
+import { errorMessage } from '../../app/api.js';
 import { formatCount } from '../../app/format.js';
 import { useT } from '../../app/i18n.js';
 import { Pending } from '../../app/Pending.js';
@@ -111,7 +127,11 @@ export function WechatDrawer({ channel, onClose }: { channel: Channel; onClose: 
             },
             ...(official
               ? [
-                  { key: 'followers', label: t('wechat.tab.followers'), children: <Followers settings={settings} /> },
+                  {
+                    key: 'followers',
+                    label: t('wechat.tab.followers'),
+                    children: <Followers channelId={channel.id} settings={settings} onSynced={setFresh} />,
+                  },
                   {
                     key: 'replies',
                     label: t('wechat.tab.replies'),
@@ -139,12 +159,59 @@ export function WechatDrawer({ channel, onClose }: { channel: Channel; onClose: 
   );
 }
 
-function Followers({ settings }: { settings: WechatSettings }) {
+/**
+ * The ledger's followers; 从微信同步关注者 copies WeChat's follower list into it (for followers from before the
+ * callback), after which the count is WeChat's and the settings are read again.
+ */
+function Followers({
+  channelId,
+  settings,
+  onSynced,
+}: {
+  channelId: number;
+  settings: WechatSettings;
+  onSynced: (settings: WechatSettings) => void;
+}) {
   const t = useT();
+  const { message } = App.useApp();
+  const [syncing, setSyncing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const followers = settings.followers;
   if (!followers) return null;
+
+  const sync = async () => {
+    setSyncing(true);
+    setError(null);
+    try {
+      const { total } = await wechatApi.syncFollowers(channelId, { quiet: true });
+      void message.success(t('wechat.followers.synced', { total: formatCount(total) }));
+      onSynced(await wechatApi.settings(channelId));
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setSyncing(false);
+    }
+  };
+
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+      {settings.abilities.manage && (
+        <Space wrap>
+          <Button
+            icon={<SyncOutlined />}
+            loading={syncing}
+            disabled={!configured(settings)}
+            onClick={() => void sync()}
+            data-testid="wechat-sync-followers"
+          >
+            {t('wechat.followers.sync')}
+          </Button>
+          {!configured(settings) && (
+            <Typography.Text type="secondary">{t('wechat.followers.syncNeedsCredentials')}</Typography.Text>
+          )}
+        </Space>
+      )}
+      {error && <Alert type="error" showIcon title={error} />}
       <Row gutter={[12, 12]}>
         {(
           [

@@ -1,16 +1,19 @@
 import type { z } from 'zod';
 import type {
+  FollowerSyncResult,
   qrSceneItem,
   WechatReplyBody,
   wechatReplyItem,
   WechatSettings,
   WechatSettingsBody,
+  WechatTag,
 } from '../../../../common/wechat.js';
 import { api, download, type RequestOptions } from '../../app/api.js';
 
-// A channel's WeChat settings (common/wechat.ts): credentials, followers, automatic replies, per-org QR codes.
+// A channel's WeChat settings (common/wechat.ts): credentials, followers and their sync, automatic replies, per-org QR
+// codes, and an official account's user tags.
 
-export type { WechatSettings, WechatSettingsBody, WechatReplyBody };
+export type { WechatSettings, WechatSettingsBody, WechatReplyBody, WechatTag };
 export type WechatReply = z.infer<typeof wechatReplyItem>;
 export type QrScene = z.infer<typeof qrSceneItem>;
 type Opts = Pick<RequestOptions, 'quiet'>;
@@ -27,5 +30,10 @@ export const wechatApi = {
   qrScenes: (channelId: number) => api.get<{ items: QrScene[] }>(`/api/channels/${channelId}/wechat/qr-scenes`),
   createQrScene: (channelId: number, orgId: number, opts?: Opts) =>
     api.post<QrScene>(`/api/channels/${channelId}/wechat/qr-scenes`, { orgId }, opts),
+  /** Read from WeChat on each call (tags/get). */
+  tags: (channelId: number, opts?: Opts) =>
+    api.get<{ items: WechatTag[] }>(`/api/channels/${channelId}/wechat/tags`, undefined, opts),
+  syncFollowers: (channelId: number, opts?: Opts) =>
+    api.post<FollowerSyncResult>(`/api/channels/${channelId}/wechat/sync-followers`, undefined, opts),
   downloadQr: (scene: QrScene) => download(scene.imageUrl, undefined, `${scene.orgName}-关注二维码.png`),
 };
