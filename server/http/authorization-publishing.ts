@@ -13,7 +13,8 @@ import { makeBulletin, makeDelivery } from '../../test/publishing-factories.js';
 type Tree = Awaited<ReturnType<typeof makeTree>>;
 type Env = { ctx: TestContext; tree: Tree };
 
-const read = {
+/** The cells of the three publishing permissions, shared with the WeChat rows (authorization-wechat.ts). */
+export const read = {
   org_admin: [200, 404],
   org_editor: [200, 404],
   inspector: [200, 404],
@@ -22,7 +23,7 @@ const read = {
   audit_admin: [403, 403],
   anonymous: [401, 401],
 } as const;
-const write = (ok: number) =>
+export const write = (ok: number) =>
   ({
     org_admin: [ok, 404],
     org_editor: [ok, 404],

@@ -3,6 +3,7 @@ import { get, scoped, type Row, type Where } from '../../test/authorization-kit.
 import type { makeTree } from '../../test/factories.js';
 import type { TestContext } from '../../test/harness.js';
 import { makeOfficialAccount, makeReply, makeScene } from '../features/wechat/test-kit.js';
+import { read, write } from './authorization-publishing.js';
 
 // The WeChat part of the authorization table (merged into server/http/authorization.test.ts): every route of
 // server/features/wechat × every role × an official account inside (townA1) and outside (townB1) the org roles'
@@ -16,27 +17,6 @@ import { makeOfficialAccount, makeReply, makeScene } from '../features/wechat/te
 type Tree = Awaited<ReturnType<typeof makeTree>>;
 export type WechatTableEnv = { ctx: TestContext; tree: Tree };
 export type IdProbe = { kind: string; request: (id: number) => InjectOptions };
-
-const readCells = {
-  org_admin: [200, 404],
-  org_editor: [200, 404],
-  inspector: [200, 404],
-  system_admin: [403, 403],
-  security_admin: [403, 403],
-  audit_admin: [403, 403],
-  anonymous: [401, 401],
-} as const;
-
-const writeCells = (status: number) =>
-  ({
-    org_admin: [status, 404],
-    org_editor: [status, 404],
-    inspector: [403, 403],
-    system_admin: [403, 403],
-    security_admin: [403, 403],
-    audit_admin: [403, 403],
-    anonymous: [401, 401],
-  }) as const;
 
 let counter = 0;
 
@@ -53,7 +33,7 @@ export async function wechatRows({ ctx, tree }: WechatTableEnv): Promise<Record<
   const channel = (where: Where) => accounts[where].id;
 
   return {
-    'GET /api/channels/:id/wechat': scoped(readCells, (c, where) => get(`/api/channels/${channel(where)}/wechat`)(c)),
+    'GET /api/channels/:id/wechat': scoped(read, (c, where) => get(`/api/channels/${channel(where)}/wechat`)(c)),
     'PUT /api/channels/:id/wechat': scoped(
       {
         org_admin: [200, 404],
@@ -71,33 +51,33 @@ export async function wechatRows({ ctx, tree }: WechatTableEnv): Promise<Record<
           payload: { callbackToken: `token${++counter}` },
         }),
     ),
-    'GET /api/channels/:id/wechat/replies': scoped(readCells, (c, where) =>
+    'GET /api/channels/:id/wechat/replies': scoped(read, (c, where) =>
       get(`/api/channels/${channel(where)}/wechat/replies`)(c),
     ),
-    'POST /api/channels/:id/wechat/replies': scoped(writeCells(201), (c, where) =>
+    'POST /api/channels/:id/wechat/replies': scoped(write(201), (c, where) =>
       c.request({
         method: 'POST',
         url: `/api/channels/${channel(where)}/wechat/replies`,
         payload: { trigger: 'keyword', matchKey: `关键词${++counter}`, replyText: '您好' },
       }),
     ),
-    'DELETE /api/channels/:id/wechat/replies/:replyId': scoped(writeCells(204), async (c, where) =>
+    'DELETE /api/channels/:id/wechat/replies/:replyId': scoped(write(204), async (c, where) =>
       c.request({
         method: 'DELETE',
         url: `/api/channels/${channel(where)}/wechat/replies/${await makeReply(ctx, channel(where), 'click', `K${++counter}`, '菜单回复')}`,
       }),
     ),
-    'GET /api/channels/:id/wechat/qr-scenes': scoped(readCells, (c, where) =>
+    'GET /api/channels/:id/wechat/qr-scenes': scoped(read, (c, where) =>
       get(`/api/channels/${channel(where)}/wechat/qr-scenes`)(c),
     ),
-    'POST /api/channels/:id/wechat/qr-scenes': scoped(writeCells(200), (c, where) =>
+    'POST /api/channels/:id/wechat/qr-scenes': scoped(write(200), (c, where) =>
       c.request({
         method: 'POST',
         url: `/api/channels/${channel(where)}/wechat/qr-scenes`,
         payload: { orgId: orgOf(where).id },
       }),
     ),
-    'GET /api/wechat/qr-scenes/:id/qr.png': scoped(readCells, (c, where) =>
+    'GET /api/wechat/qr-scenes/:id/qr.png': scoped(read, (c, where) =>
       get(`/api/wechat/qr-scenes/${scenes[where].id}/qr.png`)(c),
     ),
     'GET /api/channels/:id/wechat/tags': scoped(
@@ -112,7 +92,7 @@ export async function wechatRows({ ctx, tree }: WechatTableEnv): Promise<Record<
       },
       (c, where) => get(`/api/channels/${channel(where)}/wechat/tags`)(c),
     ),
-    'POST /api/channels/:id/wechat/sync-followers': scoped(writeCells(409), (c, where) =>
+    'POST /api/channels/:id/wechat/sync-followers': scoped(write(409), (c, where) =>
       c.request({ method: 'POST', url: `/api/channels/${channel(where)}/wechat/sync-followers` }),
     ),
   };
