@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { BulletinDetail } from '../common/publishing.js';
 import { nowIso } from '../server/db/tree.js';
+import { makeBulletin } from '../test/publishing-factories.js';
 import { attackerHost, xssCorpus } from '../test/xss-corpus.js';
 import { apiSession, type ApiSession } from './api.js';
 import { desktop, launchBrowser, logIn, openPage, phone, screenshot } from './browser.js';
@@ -196,33 +197,14 @@ describe('hostile HTML in bulletins executes nothing in the browser', { timeout:
         // What no route would store: the snippets as they came, to see the CSP alone stop them.
         for (const [index, { name, html }] of xssCorpus.entries()) {
           const at = nowIso();
-          const { id } = await db
-            .insertInto('bulletins')
-            .values({
-              org_id: orgs.lantian.id,
-              kind: 'article',
-              series_id: null,
-              issue_number: null,
-              title: `未经清理的样本 ${index + 1}`,
-              author: null,
-              digest: null,
-              content_html: `<p>未经清理的样本 ${index + 1}：${name}</p>${html}`,
-              cover_sha256: null,
-              status: 'sent',
-              send_at: null,
-              review_note: null,
-              created_by: null,
-              updated_by: null,
-              submitted_by: null,
-              submitted_at: null,
-              decided_by: null,
-              decided_at: null,
-              published_at: at,
-              created_at: at,
-              updated_at: at,
-            })
-            .returning('id')
-            .executeTakeFirstOrThrow();
+          const id = await makeBulletin({ db }, orgs.lantian, {
+            title: `未经清理的样本 ${index + 1}`,
+            contentHtml: `<p>未经清理的样本 ${index + 1}：${name}</p>${html}`,
+            status: 'sent',
+            publishedAt: at,
+            createdAt: at,
+            webTarget: false,
+          });
           raw.push({ name, id });
         }
       },

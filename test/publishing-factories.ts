@@ -1,4 +1,4 @@
-import type { BulletinStatus, DeliveryStatus } from '../common/domain.js';
+import type { BulletinKind, BulletinStatus, DeliveryStatus } from '../common/domain.js';
 import { nowIso } from '../server/db/tree.js';
 import type { OrgRow } from '../server/features/orgs/repo.js';
 import type { TestContext } from './harness.js';
@@ -6,25 +6,41 @@ import { makeChannel } from './ledger-factories.js';
 
 let serial = 0;
 
-/** A bulletin of `org` in the given status, for the web pages, written straight into the database. */
+/**
+ * A bulletin of `org` in the given status, written straight into the database as given (no sanitiser: a test may
+ * store what no route would), with a web target unless `webTarget` is false.
+ */
 export async function makeBulletin(
   ctx: Pick<TestContext, 'db'>,
-  org: OrgRow,
-  input: { status?: BulletinStatus; title?: string; sendAt?: string | null; publishedAt?: string | null } = {},
+  org: Pick<OrgRow, 'id'>,
+  input: {
+    status?: BulletinStatus;
+    kind?: BulletinKind;
+    title?: string;
+    author?: string | null;
+    digest?: string | null;
+    contentHtml?: string;
+    cover?: string | null;
+    issueNumber?: number | null;
+    sendAt?: string | null;
+    publishedAt?: string | null;
+    createdAt?: string;
+    webTarget?: boolean;
+  } = {},
 ): Promise<number> {
-  const at = nowIso();
+  const at = input.createdAt ?? nowIso();
   const { id } = await ctx.db
     .insertInto('bulletins')
     .values({
       org_id: org.id,
-      kind: 'article',
+      kind: input.kind ?? 'article',
       series_id: null,
-      issue_number: null,
+      issue_number: input.issueNumber ?? null,
       title: input.title ?? `测试稿件${++serial}`,
-      author: null,
-      digest: null,
-      content_html: '<p>测试正文</p>',
-      cover_sha256: null,
+      author: input.author ?? null,
+      digest: input.digest ?? null,
+      content_html: input.contentHtml ?? '<p>测试正文</p>',
+      cover_sha256: input.cover ?? null,
       status: input.status ?? 'draft',
       send_at: input.sendAt ?? null,
       review_note: null,
@@ -40,10 +56,12 @@ export async function makeBulletin(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await ctx.db
-    .insertInto('bulletin_targets')
-    .values({ bulletin_id: id, kind: 'web', channel_id: null, oa_mode: null, tag_id: null })
-    .execute();
+  if (input.webTarget ?? true) {
+    await ctx.db
+      .insertInto('bulletin_targets')
+      .values({ bulletin_id: id, kind: 'web', channel_id: null, oa_mode: null, tag_id: null })
+      .execute();
+  }
   return id;
 }
 

@@ -7,6 +7,7 @@ import { loginAsFrom } from '../../../test/clients.js';
 import { makeOrg } from '../../../test/factories.js';
 import { multipartFile, pngBytes } from '../../../test/ledger-factories.js';
 import { createTestContext } from '../../../test/harness.js';
+import { makeBulletin } from '../../../test/publishing-factories.js';
 import { png } from '../../../test/hostile-fixtures.js';
 import { storeFile, storedFilePath } from '../../files/store.js';
 import { sanitizeBulletinHtml } from '../publishing/sanitize.js';
@@ -52,38 +53,28 @@ async function addBulletin(input: {
   minute++;
   const at = input.publishedAt ?? new Date(Date.UTC(2026, 10, 1, 2, minute)).toISOString();
   const published = input.published ?? true;
-  const row = await ctx.db
-    .insertInto('bulletins')
-    .values({
-      org_id: input.orgId,
-      kind: input.kind ?? 'article',
-      series_id: null,
-      issue_number: input.issueNumber ?? null,
+  const id = await makeBulletin(
+    ctx,
+    { id: input.orgId },
+    {
+      kind: input.kind,
+      issueNumber: input.issueNumber,
       title: input.title,
-      author: input.author ?? null,
-      digest: input.digest ?? null,
-      content_html: sanitizeBulletinHtml(input.content ?? `<p>${input.title}的正文。</p>`),
-      cover_sha256: input.cover ?? null,
+      author: input.author,
+      digest: input.digest,
+      contentHtml: sanitizeBulletinHtml(input.content ?? `<p>${input.title}的正文。</p>`),
+      cover: input.cover,
       status: input.status ?? (published ? 'sent' : 'draft'),
-      send_at: null,
-      review_note: null,
-      created_by: null,
-      updated_by: null,
-      submitted_by: null,
-      submitted_at: null,
-      decided_by: null,
-      decided_at: null,
-      published_at: published ? at : null,
-      created_at: at,
-      updated_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+      publishedAt: published ? at : null,
+      createdAt: at,
+      webTarget: false,
+    },
+  );
   const files = [...new Set([...(input.files ?? []), ...(input.cover ? [input.cover] : [])])];
   for (const sha of files) {
-    await ctx.db.insertInto('bulletin_files').values({ bulletin_id: row.id, file_sha256: sha }).execute();
+    await ctx.db.insertInto('bulletin_files').values({ bulletin_id: id, file_sha256: sha }).execute();
   }
-  return row.id;
+  return id;
 }
 
 let imageCount = 0;

@@ -5,6 +5,7 @@ import { loginAsFrom } from '../../../test/clients.js';
 import { makeOrg, makeTree } from '../../../test/factories.js';
 import { createTestContext } from '../../../test/harness.js';
 import { makeChannel } from '../../../test/ledger-factories.js';
+import { makeBulletin } from '../../../test/publishing-factories.js';
 import { decryptMessage, msgSignature } from '../../wechat/crypto.js';
 import { parseWechatXml, xmlText } from '../../wechat/xml.js';
 import { purgeInboundKeys } from './callback.js';
@@ -376,33 +377,16 @@ test('refused pushes write nothing: bad signature, a reused signature, malformed
 test('MASSSENDJOBFINISH and PUBLISHJOBFINISH write the result onto the matching delivery and its log', async () => {
   const account = await makeOfficialAccount(ctx, { org: tree.townA1 });
   const at = new Date().toISOString();
-  const bulletin = await ctx.db
-    .insertInto('bulletins')
-    .values({
-      org_id: tree.townA1.id,
-      kind: 'article',
-      series_id: null,
-      issue_number: null,
+  const bulletin = {
+    id: await makeBulletin(ctx, tree.townA1, {
       title: '青年大学习',
-      author: null,
-      digest: null,
-      content_html: '<p>正文</p>',
-      cover_sha256: null,
+      contentHtml: '<p>正文</p>',
       status: 'sent',
-      send_at: null,
-      review_note: null,
-      created_by: null,
-      updated_by: null,
-      submitted_by: null,
-      submitted_at: null,
-      decided_by: null,
-      decided_at: null,
-      published_at: at,
-      created_at: at,
-      updated_at: at,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+      publishedAt: at,
+      createdAt: at,
+      webTarget: false,
+    }),
+  };
   const delivery = async (mode: 'mass_send' | 'freepublish', remote: { msgId?: string; publishId?: string }) => {
     const target = await ctx.db
       .insertInto('bulletin_targets')
