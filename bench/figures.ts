@@ -99,3 +99,21 @@ export function printFigures(figures: readonly Figure[], log: (line: string) => 
     ),
   );
 }
+
+/**
+ * The figures of one dialect, added one by one: a target is SQLite's, and PostgreSQL's is within 2× of it,
+ * whichever way the unit points.
+ */
+export function figureList(db: Dialect) {
+  const out: Figure[] = [];
+  const add = (input: Omit<Parameters<typeof figure>[0], 'db' | 'target'> & { target?: number }) => {
+    const target =
+      input.target === undefined || db === 'sqlite'
+        ? input.target
+        : input.better === 'lower'
+          ? input.target * 2
+          : input.target / 2;
+    out.push(figure({ ...input, db, target }));
+  };
+  return { out, add };
+}

@@ -1,5 +1,5 @@
 import type { CannonRun } from './cannon.js';
-import { figure, type Better, type Figure } from './figures.js';
+import { figureList, type Figure } from './figures.js';
 import type { ImportFigures } from './ledger-bench.js';
 import type { Dialect } from './lib.js';
 import type { TargetResult } from './measure.js';
@@ -19,18 +19,7 @@ const targets = {
 };
 
 export function headlineFigures(db: Dialect, r: TargetResult): Figure[] {
-  // PostgreSQL's targets: within 2× of SQLite's, whichever way the unit points.
-  const target = (value: number, better: Better) =>
-    db === 'sqlite' ? value : better === 'lower' ? value * 2 : value / 2;
-  const out: Figure[] = [];
-  const add = (input: Omit<Parameters<typeof figure>[0], 'db' | 'target'> & { target?: number }) =>
-    out.push(
-      figure({
-        ...input,
-        db,
-        target: input.target === undefined ? undefined : target(input.target, input.better),
-      }),
-    );
+  const { out, add } = figureList(db);
 
   // An import that did not finish still has a rate (rows over the time it ran): its name says so.
   const failed = (imports: ImportFigures[]) => {

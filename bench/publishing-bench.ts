@@ -5,7 +5,7 @@ import { encryptMessage, msgSignature, sha1Signature } from '../server/wechat/cr
 import { createOfficialAccountClient, memoryTokenStore } from '../server/wechat/oa-client.js';
 import { cdata } from '../server/wechat/xml.js';
 import { startFakeWechat, type FakeWechat } from '../test/fake-wechat.js';
-import { figure, median, type Better, type Figure } from './figures.js';
+import { figureList, median, type Figure } from './figures.js';
 import { formatTable, summarize, type Dialect, type Run, type Stats } from './lib.js';
 import { loadWorkloads, type LoadRow } from './member-bench.js';
 import { callbackFloor } from './publishing-floors.js';
@@ -466,17 +466,7 @@ export const publishingTargets = {
 };
 
 export function publishingFigures(db: Dialect, r: PublishingResult): Figure[] {
-  const lenient = (value: number, better: Better) =>
-    db === 'sqlite' ? value : better === 'lower' ? value * 2 : value / 2;
-  const out: Figure[] = [];
-  const add = (input: Omit<Parameters<typeof figure>[0], 'db' | 'target'> & { target?: number }) =>
-    out.push(
-      figure({
-        ...input,
-        db,
-        target: input.target === undefined ? undefined : lenient(input.target, input.better),
-      }),
-    );
+  const { out, add } = figureList(db);
   const low = Math.min(...r.callbacks.map((c) => c.concurrency));
   const high = Math.max(...r.callbacks.map((c) => c.concurrency));
   const floorIs = 'its SQL in one transaction, in-process';
