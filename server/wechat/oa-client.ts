@@ -1,4 +1,4 @@
-import type { TokenStore } from './token-store.js';
+import { isUsable, type TokenStore } from './token-store.js';
 
 export { dbTokenStore, memoryTokenStore, type TokenStore } from './token-store.js';
 
@@ -113,7 +113,7 @@ export function createOfficialAccountClient(options: {
   async function accessToken(stale: string | null = null): Promise<string> {
     if (stale === null) {
       const stored = await tokens.get(appId);
-      if (stored && stored.expiresAt - Date.now() > 5 * 60_000) return stored.token;
+      if (isUsable(stored)) return stored.token;
     }
     return tokens.refresh(appId, fetchToken, stale);
   }
